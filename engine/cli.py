@@ -1,0 +1,52 @@
+"""The `qbvr` command line. Each command lives in its own module under `engine.commands` and registers
+itself here; errors meant for users are printed as one clear message, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from replay.errors import QbvrError
+
+# Command modules, in the order `qbvr --help` lists them. Each has `register(subparsers)`.
+COMMAND_MODULES = [
+    "engine.commands.data",
+    "engine.commands.demo",
+]
+
+EPILOG = """examples:
+  qbvr import ~/Downloads/nfl-big-data-bowl-2025.zip      import a BDB download into the play store
+  qbvr plays --type pass --team KC                          list stored pass plays of one team
+  qbvr info 2018092311:141                                  metadata, events, roster and quality flags
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qbvr", description="Quarterback VR training and replay engine: real NFL pass rushes in 3D.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except QbvrError as e:
+        print(f"qbvr: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qbvr: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per `qbvr` command group; each has `register(subparsers)`."""

@@ -1,0 +1,441 @@
+"""From one play's rows in the canonical long layout to a normalised `Play`: the part every reader shares.
+
+A reader turns its source's rows into a DataFrame with these columns (missing ones are filled with NaN/""):
+`frame_id` (int, 1-based), `nfl_id` (float, NaN on ball rows), `is_ball` (bool), `x`, `y`, `s`, `a`, `o`,
+`dir`, `event`, `name`, `jersey`, `position`, `team`, `side` ("off"/"def"/"" when the team decides), and fills a
+`PlayContext` with what the play tables say. Everything else — duplicates, events, gaps, direction, the snap,
+time, derived acceleration, roles and the self-check — happens here, once, the same for every source.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import PlayError
+from .events import PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
+from .play import (DEFENSIVE_LINE, ELIGIBLE_POSITIONS, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play,
+                   PlayMeta, Roster)
+from .teams import canonical_team
+
+MAX_FILLED_GAP = 3  # frames; longer gaps are flagged, never invented
+TRACK_COLUMNS = ("x", "y", "s", "a", "o", "dir")
+PLAYER_COLUMNS = ("name", "jersey", "position", "team", "side")
+
+
+@dataclass
+class PlayContext:
+    """What the play-level tables say about one play; the reader fills what its source has."""
+
+    meta: PlayMeta
+    path: str
+    direction: str | None = None  # raw playDirection: "left" / "right"
+    los_raw: float | None = None  # line of scrimmage in raw (un-normalised) x
+    players: dict[int, dict[str, Any]] = field(default_factory=dict)  # nfl_id -> height_m, weight_kg, position, name
+    roles: dict[int, str] = field(default_factory=dict)  # nfl_id -> one of play.ROLES
+    player_extra: dict[str, dict[int, Any]] = field(default_factory=dict)  # label -> nfl_id -> value
+    ball_track: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (frame_id, x, y) raw, when synthesised
+    flags: dict[str, str] = field(default_factory=dict)
+
+
+def build_play(rows: pd.DataFrame, ctx: PlayContext) -> Play:
+    """Assemble, clean and normalise one play. Raises PlayError when the play cannot be used."""
+    key = ctx.meta.key
+    try:
+        return _build(rows, ctx)
+    except PlayError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        raise PlayError(key, ctx.path, f"cannot assemble the play: {type(e).__name__}: {e}") from None
+
+
+def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
+    meta, flags = ctx.meta, dict(ctx.flags)
+    key = meta.key
+    for col in TRACK_COLUMNS:
+        if col not in rows:
+            rows[col] = np.nan
+    for col in ("event", *PLAYER_COLUMNS):
+        if col not in rows:
+            rows[col] = ""
+    n0 = len(rows)
+    rows = rows.drop_duplicates()
+    n_exact = n0 - len(rows)
+    ent = rows["nfl_id"].where(~rows["is_ball"].astype(bool), -1.0)
+    dup = pd.DataFrame({"f": rows["frame_id"].to_numpy(), "e": ent.to_numpy()}).duplicated().to_numpy()
+    n_key = int(dup.sum())
+    rows = rows[~dup]
+    if n_exact or n_key:
+        flags["duplicate_rows"] = f"{n_exact} exact duplicate rows and {n_key} repeated (frame, player) rows dropped"
+
+    fids = rows["frame_id"].to_numpy(np.int64)
+    if len(fids) == 0:
+        raise PlayError(key, ctx.path, "has no rows")
+    f0, f1 = int(fids.min()), int(fids.max())
+    frame_id = np.arange(f0, f1 + 1, dtype=np.int32)
+    F = len(frame_id)
+    fi = fids - f0
+    missing_frames = F - len(np.unique(fi))
+    if missing_frames:
+        flags["missing_frames"] = f"{missing_frames} of {F} frames have no rows at all"
+
+    is_ball = rows["is_ball"].to_numpy(bool)
+    prow = rows[~is_ball]
+    if prow["nfl_id"].isna().any():
+        raise PlayError(key, ctx.path, "player rows without nflId")
+    pid = prow["nfl_id"].to_numpy(np.float64).astype(np.int64)
+    ids, pcol = np.unique(pid, return_inverse=True)
+    P = len(ids)
+    if P == 0:
+        raise PlayError(key, ctx.path, "has no player rows")
+    pfi = fi[~is_ball]
+    arrays: dict[str, np.ndarray] = {}
+    for c in TRACK_COLUMNS:
+        a = np.full((F, P), np.nan, np.float32)
+        a[pfi, pcol] = pd.to_numeric(prow[c], errors="coerce").to_numpy(np.float32)
+        arrays[c] = a
+
+    roster = _roster(prow, ids, pcol, ctx)
+
+    # Ball: from its own rows, else a track the reader synthesised, else unknown.
+    ball_x = np.full(F, np.nan, np.float32)
+    ball_y = np.full(F, np.nan, np.float32)
+    if is_ball.any():
+        brow = rows[is_ball]
+        bfi = fi[is_ball]
+        ball_x[bfi] = pd.to_numeric(brow["x"], errors="coerce").to_numpy(np.float32)
+        ball_y[bfi] = pd.to_numeric(brow["y"], errors="coerce").to_numpy(np.float32)
+    elif ctx.ball_track is not None:
+        bf, bx, by = ctx.ball_track
+        ok = (bf >= f0) & (bf <= f1)
+        ball_x[bf[ok] - f0] = bx[ok]
+        ball_y[bf[ok] - f0] = by[ok]
+    off = (ball_x < -10) | (ball_x > FIELD_LENGTH + 10) | (ball_y < -10) | (ball_y > FIELD_WIDTH + 10)
+    if off.any():
+        ball_x[off] = np.nan
+        ball_y[off] = np.nan
+        flags["ball_off_field"] = f"ball off the field on {int(off.sum())} frames (dropped)"
+
+    events, notes = clean_events(fi, rows["event"].to_numpy(object))
+    if notes:
+        flags["auto_event_used"] = "; ".join(notes)
+
+    _fill_gaps(arrays, flags)
+
+    side = roster.side
+    off_cols, def_cols = np.flatnonzero(side == "off"), np.flatnonzero(side == "def")
+    if len(off_cols) == 0 or len(def_cols) == 0:
+        raise PlayError(key, ctx.path, "cannot tell offense from defense (no player matches the possession team)")
+
+    # Snap: the event, else inferred from the ball's (or the offense's) first movement.
+    snap_i = _event_index(events, "ball_snap")
+    if snap_i is None:
+        snap_i, how = _infer_snap(arrays, ball_x, ball_y, off_cols, events)
+        events = sorted(events + [(snap_i, "ball_snap")])
+        flags["inferred_snap"] = f"no ball_snap event; snap inferred at frame {int(frame_id[snap_i])} from {how}"
+
+    # Direction: given, else from which way the offense faces the defense at the snap.
+    direction = (ctx.direction or "").strip().lower()
+    if direction not in ("left", "right"):
+        ox = np.nanmean(arrays["x"][snap_i, off_cols])
+        dx = np.nanmean(arrays["x"][snap_i, def_cols])
+        direction = "right" if ox < dx else "left"
+        meta.direction_inferred = True
+    meta.play_direction = direction
+    if direction == "left":
+        for c in ("x",):
+            arrays[c] = (FIELD_LENGTH - arrays[c]).astype(np.float32)
+        arrays["y"] = (FIELD_WIDTH - arrays["y"]).astype(np.float32)
+        arrays["o"] = np.mod(arrays["o"] + 180.0, 360.0).astype(np.float32)
+        arrays["dir"] = np.mod(arrays["dir"] + 180.0, 360.0).astype(np.float32)
+        ball_x = (FIELD_LENGTH - ball_x).astype(np.float32)
+        ball_y = (FIELD_WIDTH - ball_y).astype(np.float32)
+
+    _season_2017_orientation(arrays, roster, snap_i, meta, flags)
+
+    if np.isnan(arrays["a"]).all():
+        arrays["a"] = _derive_acceleration(arrays)
+        flags.setdefault("derived", "")
+        flags["derived"] = "acceleration derived from speed and direction (the source has no `a`)"
+
+    # Line of scrimmage and first-down line, normalised.
+    if ctx.los_raw is not None and not math.isnan(ctx.los_raw):
+        meta.los_x = float(FIELD_LENGTH - ctx.los_raw) if direction == "left" else float(ctx.los_raw)
+    elif not np.isnan(ball_x[snap_i]):
+        meta.los_x = float(ball_x[snap_i])
+        flags["los_from_ball"] = "line of scrimmage taken from the ball at the snap"
+    else:
+        qb = _qb_col(roster)
+        if qb is not None and not np.isnan(arrays["x"][snap_i, qb]):
+            meta.los_x = float(arrays["x"][snap_i, qb] + 1.0)
+            flags["los_from_qb"] = "line of scrimmage estimated from the QB at the snap"
+    if meta.los_x is not None and meta.distance is not None:
+        meta.first_down_x = float(min(meta.los_x + meta.distance, 110.0))
+
+    t = (frame_id.astype(np.float64) - float(frame_id[snap_i])) / FPS
+
+    _assign_roles(roster, arrays, snap_i, events, meta, ctx)
+    if meta.target_nfl_id is not None and meta.target_nfl_id not in set(roster.nfl_id.tolist()):
+        flags["target_not_tracked"] = f"targeted receiver {meta.target_nfl_id} has no tracking rows"
+    _self_check(arrays, roster, snap_i, meta, flags)
+
+    play = Play(meta=meta, roster=roster, frame_id=frame_id, t=t, **arrays,
+                ball_t=t.copy(), ball_x=ball_x, ball_y=ball_y, events=events, flags=flags)
+    play.validate()
+    return play
+
+
+def _roster(prow: pd.DataFrame, ids: np.ndarray, pcol: np.ndarray, ctx: PlayContext) -> Roster:
+    P = len(ids)
+    r = Roster.empty(P)
+    r.nfl_id = ids.astype(np.int64)
+    first = np.full(P, -1, np.int64)
+    order = np.arange(len(pcol))
+    first[pcol[::-1]] = order[::-1]  # first row of each player
+    take = prow.iloc[first]
+    offense = canonical_team(ctx.meta.offense_team)
+    for i, nid in enumerate(r.nfl_id.tolist()):
+        row = take.iloc[i]
+        info = ctx.players.get(nid, {})
+        r.name[i] = _text(row["name"]) or info.get("name", "")
+        r.position[i] = (_text(row["position"]) or info.get("position", "")).upper()
+        r.team[i] = canonical_team(row["team"])
+        j = row["jersey"]
+        try:
+            r.jersey[i] = int(float(j))
+        except (TypeError, ValueError):
+            r.jersey[i] = -1
+        side = _text(row["side"])
+        if side not in ("off", "def") and r.team[i] and offense:
+            side = "off" if r.team[i] == offense else "def"
+        r.side[i] = side
+        r.height_m[i] = info.get("height_m", np.nan)
+        r.weight_kg[i] = info.get("weight_kg", np.nan)
+    for label, values in ctx.player_extra.items():
+        vals = [values.get(int(n)) for n in r.nfl_id.tolist()]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) or v is None for v in vals):
+            r.extra[label] = np.array([np.nan if v is None else float(v) for v in vals], np.float32)
+        else:
+            r.extra[label] = np.array(["" if v is None else str(v) for v in vals], dtype=object)
+    return r
+
+
+def _text(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    s = str(v).strip()
+    return "" if s.lower() in ("nan", "na", "none") else s
+
+
+def _event_index(events: list[tuple[int, str]], name: str) -> int | None:
+    for i, e in events:
+        if e == name:
+            return i
+    return None
+
+
+def _fill_gaps(arrays: dict[str, np.ndarray], flags: dict[str, str]) -> None:
+    """Interpolate interior gaps of <= MAX_FILLED_GAP frames per player; flag longer and edge gaps."""
+    x = arrays["x"]
+    F = x.shape[0]
+    filled = long_gaps = edge = 0
+    for p in np.flatnonzero(np.isnan(x).any(axis=0)):
+        nan = np.isnan(x[:, p])
+        valid = np.flatnonzero(~nan)
+        if len(valid) == 0:
+            edge += 1
+            continue
+        if valid[0] > 0 or valid[-1] < F - 1:
+            edge += 1
+        # interior runs of NaN between valid samples
+        d = np.diff(valid)
+        for k in np.flatnonzero(d > 1):
+            a, b = valid[k], valid[k + 1]
+            n = b - a - 1
+            if n > MAX_FILLED_GAP:
+                long_gaps += 1
+                continue
+            w = (np.arange(1, n + 1) / (n + 1)).astype(np.float32)
+            for c in ("x", "y", "s", "a"):
+                arr = arrays[c]
+                arr[a + 1:b, p] = arr[a, p] + (arr[b, p] - arr[a, p]) * w
+            for c in ("o", "dir"):
+                arr = arrays[c]
+                delta = (arr[b, p] - arr[a, p] + 180.0) % 360.0 - 180.0
+                arr[a + 1:b, p] = np.mod(arr[a, p] + delta * w, 360.0)
+            filled += n
+    if filled:
+        flags["interpolated"] = f"{filled} player-frames in gaps of <= {MAX_FILLED_GAP} frames interpolated"
+    if long_gaps:
+        flags["long_gaps"] = f"{long_gaps} gaps longer than {MAX_FILLED_GAP} frames left empty (NaN)"
+    if edge:
+        flags["partial_tracks"] = f"{edge} players are not tracked over the whole play"
+
+
+def _infer_snap(arrays: dict[str, np.ndarray], bx: np.ndarray, by: np.ndarray, off_cols: np.ndarray,
+                events: list[tuple[int, str]]) -> tuple[int, str]:
+    F = len(bx)
+    start = _event_index(events, "line_set") or 0
+    if np.isfinite(bx).sum() > 3:
+        v = np.hypot(np.gradient(bx), np.gradient(by)) * FPS
+        fast = np.flatnonzero((v[start:] > 3.0) & np.isfinite(v[start:])) + start
+        for i in fast:
+            if i + 1 < F and v[i + 1] > 3.0:
+                return int(max(i - 1, 0)), "the ball's first movement"
+    s = arrays["s"][:, off_cols]
+    if np.isnan(s).all():
+        s = np.hypot(np.gradient(arrays["x"][:, off_cols], axis=0), np.gradient(arrays["y"][:, off_cols], axis=0)) * FPS
+    med = np.nanmedian(s, axis=1)
+    moving = np.flatnonzero(med[start:] > 1.0) + start
+    if len(moving):
+        return int(max(moving[0] - 1, 0)), "the offense's first collective movement"
+    return 0, "the first frame (no movement found)"
+
+
+def _derive_acceleration(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """|dv/dt| with v from speed and direction where present, else from positions (yd/s^2)."""
+    s, d = arrays["s"], np.radians(arrays["dir"])
+    vx, vy = s * np.sin(d), s * np.cos(d)
+    px = np.gradient(arrays["x"], axis=0) * FPS if arrays["x"].shape[0] > 1 else np.zeros_like(vx)
+    py = np.gradient(arrays["y"], axis=0) * FPS if arrays["y"].shape[0] > 1 else np.zeros_like(vy)
+    vx = np.where(np.isnan(vx), px, vx)
+    vy = np.where(np.isnan(vy), py, vy)
+    if vx.shape[0] < 2:
+        return np.zeros_like(vx, dtype=np.float32)
+    ax, ay = np.gradient(vx, axis=0) * FPS, np.gradient(vy, axis=0) * FPS
+    return np.hypot(ax, ay).astype(np.float32)
+
+
+def _qb_col(roster: Roster) -> int | None:
+    idx = np.flatnonzero((roster.position == "QB") & (roster.side == "off"))
+    return int(idx[0]) if len(idx) else None
+
+
+def _assign_roles(roster: Roster, arrays: dict[str, np.ndarray], snap_i: int, events: list[tuple[int, str]],
+                  meta: PlayMeta, ctx: PlayContext) -> None:
+    """Roles from the source where it has them; on dropbacks without them, inferred from the tracks."""
+    for i, nid in enumerate(roster.nfl_id.tolist()):
+        if nid in ctx.roles:
+            roster.role[i] = ctx.roles[nid]
+            roster.role_source[i] = "source"
+    if (roster.role_source == "source").sum() >= len(roster) - 1 or meta.play_type not in ("pass", "sack"):
+        return
+    x = arrays["x"]
+    F = x.shape[0]
+    end = F
+    for names in (RELEASE_EVENTS, SACK_EVENTS, ("run",)):
+        for i, e in events:
+            if e in names and i > snap_i:
+                end = min(end, i + 1)
+    end = min(end, snap_i + int(4 * FPS))
+    los = meta.los_x if meta.los_x is not None else np.nanmedian(x[snap_i])
+    window = x[snap_i:max(end, snap_i + 1)]
+    qb_cols = np.flatnonzero((roster.position == "QB") & (roster.side == "off"))
+    passer = None
+    if len(qb_cols):
+        passer = qb_cols[np.argmin(np.nanmin(np.abs(x[snap_i, qb_cols] - los)))] if len(qb_cols) > 1 else qb_cols[0]
+    with np.errstate(invalid="ignore"):
+        max_x = np.nanmax(np.where(np.isnan(window), -np.inf, window), axis=0)
+        min_x = np.nanmin(np.where(np.isnan(window), np.inf, window), axis=0)
+    for i in range(len(roster)):
+        if roster.role_source[i] == "source":
+            continue
+        pos = str(roster.position[i])
+        if roster.side[i] == "off":
+            if i == passer:
+                role = "passer"
+            elif pos in OFFENSIVE_LINE:
+                role = "blocker"
+            elif pos in ELIGIBLE_POSITIONS or pos == "QB":
+                role = "route_runner" if max_x[i] > los + 3.0 else "blocker"
+            else:
+                role = ""
+        elif roster.side[i] == "def":
+            role = "pass_rusher" if min_x[i] < los - 1.0 else "coverage"
+        else:
+            role = ""
+        roster.role[i] = role
+        roster.role_source[i] = "inferred" if role else ""
+
+
+def _angle_diff(a: np.ndarray, b: float | np.ndarray) -> np.ndarray:
+    return np.abs((a - b + 180.0) % 360.0 - 180.0)
+
+
+def _linemen_facing(o: np.ndarray, roster: Roster) -> tuple[float, float]:
+    """Share of offensive linemen facing +x and of defensive linemen facing -x (within 60 degrees)."""
+    ol = np.isin(roster.position.astype(str), list(OFFENSIVE_LINE)) & (roster.side == "off")
+    dl = np.isin(roster.position.astype(str), list(DEFENSIVE_LINE)) & (roster.side == "def")
+    fo = o[ol][np.isfinite(o[ol])]
+    fd = o[dl][np.isfinite(o[dl])]
+    so = float(np.mean(_angle_diff(fo, 90.0) < 60.0)) if len(fo) else math.nan
+    sd = float(np.mean(_angle_diff(fd, 270.0) < 60.0)) if len(fd) else math.nan
+    return so, sd
+
+
+def _season_2017_orientation(arrays: dict[str, np.ndarray], roster: Roster, snap_i: int, meta: PlayMeta,
+                             flags: dict[str, str]) -> None:
+    """2017 orientation is known to be rotated by about 90 degrees in some releases: correct it only when the
+    linemen at the snap say so (they face each other after the +90 fix and not before)."""
+    if meta.season != 2017 or np.isnan(arrays["o"]).all():
+        return
+    before = _linemen_facing(arrays["o"][snap_i], roster)
+    fixed_o = np.mod(arrays["o"] + 90.0, 360.0).astype(np.float32)
+    after = _linemen_facing(fixed_o[snap_i], roster)
+    if np.nanmean(after) > 0.7 and np.nanmean(before) < 0.4:
+        arrays["o"] = fixed_o
+        flags["orientation_2017_corrected"] = "2017 orientation rotated by +90 degrees (linemen now face each other)"
+
+
+def _self_check(arrays: dict[str, np.ndarray], roster: Roster, snap_i: int, meta: PlayMeta,
+                flags: dict[str, str]) -> None:
+    """Flag suspect data: linemen not facing each other at the snap; dir disagreeing with displacement;
+    offense not behind the line; more than 11 or fewer than 3 players on a side; two QBs."""
+    if not np.isnan(arrays["o"][snap_i]).all() and meta.play_type in ("pass", "run", "sack"):
+        so, sd = _linemen_facing(arrays["o"][snap_i], roster)
+        if (not math.isnan(so) and so < 0.5) or (not math.isnan(sd) and sd < 0.5):
+            flags["orientation_suspect"] = (f"at the snap {so:.0%} of offensive and {sd:.0%} of defensive linemen "
+                                            "face the line of scrimmage")
+    x, y, s, d = arrays["x"], arrays["y"], arrays["s"], arrays["dir"]
+    if x.shape[0] >= 3 and not np.isnan(d).all():
+        dx = x[2:] - x[:-2]
+        dy = y[2:] - y[:-2]
+        heading = np.degrees(np.arctan2(dx, dy)) % 360.0
+        fast = (s[1:-1] > 4.0) & np.isfinite(heading) & np.isfinite(d[1:-1])
+        if fast.sum() >= 20:
+            bad = float(np.mean(_angle_diff(heading[fast], d[1:-1][fast]) > 90.0))
+            if bad > 0.05:
+                flags["dir_suspect"] = f"dir disagrees with displacement on {bad:.0%} of fast-player frames"
+    n_off = int((roster.side == "off").sum())
+    n_def = int((roster.side == "def").sum())
+    if not (3 <= n_off <= 11 and 3 <= n_def <= 11):
+        flags["player_count"] = f"{n_off} offensive and {n_def} defensive players tracked"
+    if int(((roster.position == "QB") & (roster.side == "off")).sum()) > 1:
+        flags["two_qbs"] = "more than one offensive QB on the field"
+    if meta.los_x is not None and meta.play_type in ("pass", "run", "sack"):
+        off = roster.side == "off"
+        ox = np.nanmean(x[snap_i, off])
+        dx_ = np.nanmean(x[snap_i, ~off])
+        if not (ox < dx_):
+            flags["direction_suspect"] = "after normalisation the offense is not behind the defense at the snap"
+
+
+def pass_result_from_events(events: list[tuple[int, str]]) -> str | None:
+    """C / I / IN / S from outcome events, for sources without a pass-result column."""
+    names = {e for _, e in events}
+    if names & {"pass_outcome_caught", "pass_outcome_touchdown"}:
+        return "C"
+    if "pass_outcome_interception" in names:
+        return "IN"
+    if "pass_outcome_incomplete" in names:
+        return "I"
+    if names & set(SACK_EVENTS):
+        return "S"
+    return None
+
+
+__all__ = ["PlayContext", "build_play", "pass_result_from_events", "PASS_END_EVENTS"]

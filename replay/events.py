@@ -1,0 +1,52 @@
+"""Event cleaning: no-event placeholders, one event per frame, manual events preferred over auto events."""
+
+from __future__ import annotations
+
+import numpy as np
+
+NO_EVENT = {"", "na", "nan", "none", "null"}
+AUTO_EVENTS = {
+    "autoevent_ballsnap": "ball_snap",
+    "autoevent_passforward": "pass_forward",
+    "autoevent_passinterrupted": "pass_interrupted",
+}
+RELEASE_EVENTS = ("pass_forward", "pass_shovel")
+PASS_END_EVENTS = ("pass_arrived", "pass_outcome_caught", "pass_outcome_incomplete",
+                   "pass_outcome_interception", "pass_outcome_touchdown", "pass_tipped", "pass_interrupted")
+SACK_EVENTS = ("qb_sack", "qb_strip_sack")
+
+
+def clean_events(frame_idx: np.ndarray, names: np.ndarray) -> tuple[list[tuple[int, str]], list[str]]:
+    """Deduplicate (frame, event) pairs and resolve auto events.
+
+    Returns the sorted events and notes on auto events that were used because no manual one existed.
+    An auto event is dropped when the manual event it stands for is present anywhere in the play.
+    """
+    pairs: set[tuple[int, str]] = set()
+    for i, e in zip(frame_idx.tolist(), names.tolist()):
+        if e is None or (isinstance(e, float) and np.isnan(e)):
+            continue
+        s = str(e).strip()
+        if s.lower() in NO_EVENT:
+            continue
+        pairs.add((int(i), s))
+    manual = {e for _, e in pairs}
+    out: set[tuple[int, str]] = set()
+    notes = []
+    for i, e in pairs:
+        target = AUTO_EVENTS.get(e)
+        if target is None:
+            out.add((i, e))
+        elif target not in manual:
+            out.add((i, target))
+            notes.append(f"{target} from {e}")
+    events = sorted(out)
+    # Manual events occur once per play; a repeat on later frames is a data error: keep the first.
+    seen: set[str] = set()
+    unique = []
+    for i, e in events:
+        if e in seen and e in ("ball_snap", *RELEASE_EVENTS):
+            continue
+        seen.add(e)
+        unique.append((i, e))
+    return unique, sorted(set(notes))

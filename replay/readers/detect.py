@@ -1,0 +1,46 @@
+"""Which reader takes a table, decided from its header; and which tables are play-level companions."""
+
+from __future__ import annotations
+
+from ..sources import Source
+
+# Companion (play-level) tables of the BDB releases, by a header signature.
+COMPANIONS = {
+    "games": ({"gameId", "homeTeamAbbr", "visitorTeamAbbr"}, {"game_id", "home_team_abbr"}),
+    "plays": ({"gameId", "playId", "playDescription"}, {"gameId", "playId", "playDescription"}),
+    "players": ({"nflId", "displayName"}, {"nflId", "PositionAbbr"}),
+    "pff": ({"gameId", "playId", "nflId", "pff_role"},),
+    "player_play": ({"gameId", "playId", "nflId", "wasInitialPassRusher"},),
+    "tackles": ({"gameId", "playId", "nflId", "tackle"},),
+    "targets": ({"gameId", "playId", "targetNflId"},),
+    "supplementary": ({"game_id", "play_id", "play_description"},),
+}
+
+
+def tracking_reader(columns: list[str]):
+    """The reader module whose tracking schema this header is, or None."""
+    from . import READERS
+    for mod in READERS:
+        if mod.matches(columns):
+            return mod
+    return None
+
+
+def companion_kind(columns: list[str]) -> str | None:
+    cols = set(columns)
+    for kind, sigs in COMPANIONS.items():
+        if any(sig <= cols for sig in sigs):
+            return kind
+    return None
+
+
+def classify(src: Source) -> tuple[str, object]:
+    """('tracking', reader) or ('companion', kind) or ('unknown', header)."""
+    cols, _ = src.header()
+    reader = tracking_reader(cols)
+    if reader is not None:
+        return "tracking", reader
+    kind = companion_kind(cols)
+    if kind is not None:
+        return "companion", kind
+    return "unknown", cols
