@@ -18,7 +18,7 @@ import pandas as pd
 
 from .errors import PlayError
 from .events import PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
-from .play import (DEFENSIVE_LINE, ELIGIBLE_POSITIONS, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play,
+from .play import (DEFENSIVE_LINE, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play,
                    PlayMeta, Roster)
 from .teams import canonical_team
 
@@ -178,7 +178,7 @@ def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
 
     t = (frame_id.astype(np.float64) - float(frame_id[snap_i])) / FPS
 
-    _assign_roles(roster, arrays, snap_i, events, meta, ctx)
+    _assign_roles(roster, arrays, (ball_x, ball_y), snap_i, events, meta, ctx)
     if meta.target_nfl_id is not None and meta.target_nfl_id not in set(roster.nfl_id.tolist()):
         flags["target_not_tracked"] = f"targeted receiver {meta.target_nfl_id} has no tracking rows"
     _self_check(arrays, roster, snap_i, meta, flags)
@@ -315,8 +315,27 @@ def _qb_col(roster: Roster) -> int | None:
     return int(idx[0]) if len(idx) else None
 
 
-def _assign_roles(roster: Roster, arrays: dict[str, np.ndarray], snap_i: int, events: list[tuple[int, str]],
-                  meta: PlayMeta, ctx: PlayContext) -> None:
+def _infer_passer(roster: Roster, arrays: dict[str, np.ndarray], ball: tuple[np.ndarray, np.ndarray], snap_i: int,
+                  events: list[tuple[int, str]]) -> int | None:
+    """The offensive player holding the ball at the release (fake punts, trick plays), else the QB nearest the
+    ball at the snap."""
+    off = np.flatnonzero(roster.side == "off")
+    release = next((i for i, e in events if e in RELEASE_EVENTS and i >= snap_i), None)
+    bx, by = ball
+    if release is not None and np.isfinite(bx[release]):
+        d = np.hypot(arrays["x"][release, off] - bx[release], arrays["y"][release, off] - by[release])
+        if np.isfinite(d).any() and np.nanmin(d) < 2.0:
+            return int(off[np.nanargmin(d)])
+    qbs = np.flatnonzero((roster.position == "QB") & (roster.side == "off"))
+    if len(qbs) > 1 and np.isfinite(bx[snap_i]):
+        d = np.hypot(arrays["x"][snap_i, qbs] - bx[snap_i], arrays["y"][snap_i, qbs] - by[snap_i])
+        if np.isfinite(d).any():
+            return int(qbs[np.nanargmin(d)])
+    return int(qbs[0]) if len(qbs) else None
+
+
+def _assign_roles(roster: Roster, arrays: dict[str, np.ndarray], ball: tuple[np.ndarray, np.ndarray], snap_i: int,
+                  events: list[tuple[int, str]], meta: PlayMeta, ctx: PlayContext) -> None:
     """Roles from the source where it has them; on dropbacks without them, inferred from the tracks."""
     for i, nid in enumerate(roster.nfl_id.tolist()):
         if nid in ctx.roles:
@@ -334,10 +353,7 @@ def _assign_roles(roster: Roster, arrays: dict[str, np.ndarray], snap_i: int, ev
     end = min(end, snap_i + int(4 * FPS))
     los = meta.los_x if meta.los_x is not None else np.nanmedian(x[snap_i])
     window = x[snap_i:max(end, snap_i + 1)]
-    qb_cols = np.flatnonzero((roster.position == "QB") & (roster.side == "off"))
-    passer = None
-    if len(qb_cols):
-        passer = qb_cols[np.argmin(np.nanmin(np.abs(x[snap_i, qb_cols] - los)))] if len(qb_cols) > 1 else qb_cols[0]
+    passer = _infer_passer(roster, arrays, ball, snap_i, events)
     with np.errstate(invalid="ignore"):
         max_x = np.nanmax(np.where(np.isnan(window), -np.inf, window), axis=0)
         min_x = np.nanmin(np.where(np.isnan(window), np.inf, window), axis=0)
@@ -350,10 +366,8 @@ def _assign_roles(roster: Roster, arrays: dict[str, np.ndarray], snap_i: int, ev
                 role = "passer"
             elif pos in OFFENSIVE_LINE:
                 role = "blocker"
-            elif pos in ELIGIBLE_POSITIONS or pos == "QB":
+            else:  # trick plays put anyone on a route: judge by the track, not the position
                 role = "route_runner" if max_x[i] > los + 3.0 else "blocker"
-            else:
-                role = ""
         elif roster.side[i] == "def":
             role = "pass_rusher" if min_x[i] < los - 1.0 else "coverage"
         else:
