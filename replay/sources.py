@@ -13,6 +13,7 @@ import io
 import os
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -198,9 +199,11 @@ def read_chunks(src: Source, *, usecols: list[str] | None = None, numeric: tuple
     line = 2
     fh = src.open_binary(progress)
     try:
-        reader = pd.read_csv(fh, sep=delim, usecols=use, chunksize=chunk_rows, na_values=NA_VALUES,
-                             keep_default_na=False, dtype=dtype, low_memory=False, encoding="utf-8")
-        for chunk in _guard(reader, src, line):
+        def make_reader():
+            return pd.read_csv(fh, sep=delim, usecols=use, chunksize=chunk_rows, na_values=NA_VALUES,
+                               keep_default_na=False, dtype=dtype, low_memory=False, encoding="utf-8")
+
+        for chunk in _guard(make_reader, src, line):
             chunk["_line"] = np.arange(line, line + len(chunk))
             for c in numeric:
                 if c in chunk and chunk[c].dtype.kind not in "biuf":
@@ -217,21 +220,30 @@ def read_chunks(src: Source, *, usecols: list[str] | None = None, numeric: tuple
         fh.close()
 
 
-def _guard(reader: Iterator[pd.DataFrame], src: Source, line: int) -> Iterator[pd.DataFrame]:
-    it = iter(reader)
+@contextmanager
+def _errors_as_input_errors(src: Source, line: int) -> Iterator[None]:
+    """Turn pandas', gzip's and zip's exceptions into an InputError naming the file and line."""
+    try:
+        yield
+    except pd.errors.EmptyDataError:
+        raise InputError(src, "the file is empty", line=1, expected="a header row and data rows") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile, zipfile.BadZipFile) as e:
+        raise InputError(src, f"the compressed file is truncated or corrupt ({e}); rows before this point "
+                         "were read", line=line) from None
+    except pd.errors.ParserError as e:
+        raise InputError(src, f"malformed table: {e}", line=line) from None
+    except UnicodeDecodeError as e:
+        raise InputError(src, f"not UTF-8 text ({e.reason})", line=line) from None
+
+
+def _guard(make_reader, src: Source, line: int) -> Iterator[pd.DataFrame]:
+    with _errors_as_input_errors(src, line):
+        it = iter(make_reader())
     while True:
-        try:
-            chunk = next(it)
-        except StopIteration:
-            return
-        except pd.errors.EmptyDataError:
-            raise InputError(src, "the file is empty", line=1, expected="a header row and data rows") from None
-        except (EOFError, zlib.error, gzip.BadGzipFile, zipfile.BadZipFile) as e:
-            raise InputError(src, f"the compressed file is truncated or corrupt ({e}); rows before this point "
-                             "were read", line=line) from None
-        except pd.errors.ParserError as e:
-            raise InputError(src, f"malformed table: {e}", line=line) from None
-        except UnicodeDecodeError as e:
-            raise InputError(src, f"not UTF-8 text ({e.reason})", line=line) from None
+        with _errors_as_input_errors(src, line):
+            try:
+                chunk = next(it)
+            except StopIteration:
+                return
         line += len(chunk)
         yield chunk
