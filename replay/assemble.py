@@ -62,15 +62,15 @@ def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
     for col in ("event", *PLAYER_COLUMNS):
         if col not in rows:
             rows[col] = ""
-    n0 = len(rows)
-    rows = rows.drop_duplicates()
-    n_exact = n0 - len(rows)
     ent = rows["nfl_id"].where(~rows["is_ball"].astype(bool), -1.0)
-    dup = pd.DataFrame({"f": rows["frame_id"].to_numpy(), "e": ent.to_numpy()}).duplicated().to_numpy()
-    n_key = int(dup.sum())
-    rows = rows[~dup]
-    if n_exact or n_key:
-        flags["duplicate_rows"] = f"{n_exact} exact duplicate rows and {n_key} repeated (frame, player) rows dropped"
+    keyed = pd.DataFrame({"f": rows["frame_id"].to_numpy(), "e": ent.to_numpy(),
+                          **{c: rows[c].to_numpy() for c in ("x", "y", "s", "o", "dir")}})
+    dup = keyed.duplicated(["f", "e"]).to_numpy()
+    if dup.any():
+        n_exact = int(keyed.duplicated().sum())
+        rows = rows[~dup]
+        flags["duplicate_rows"] = (f"{n_exact} exact duplicate rows and {int(dup.sum()) - n_exact} repeated "
+                                   "(frame, player) rows with other values dropped (the first row is kept)")
 
     fids = rows["frame_id"].to_numpy(np.int64)
     if len(fids) == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 NO_EVENT = {"", "na", "nan", "none", "null"}
 AUTO_EVENTS = {
@@ -22,14 +23,11 @@ def clean_events(frame_idx: np.ndarray, names: np.ndarray) -> tuple[list[tuple[i
     Returns the sorted events and notes on auto events that were used because no manual one existed.
     An auto event is dropped when the manual event it stands for is present anywhere in the play.
     """
-    pairs: set[tuple[int, str]] = set()
-    for i, e in zip(frame_idx.tolist(), names.tolist()):
-        if e is None or (isinstance(e, float) and np.isnan(e)):
-            continue
-        s = str(e).strip()
-        if s.lower() in NO_EVENT:
-            continue
-        pairs.add((int(i), s))
+    ev = pd.Series(names, dtype=object)
+    present = ev.notna().to_numpy()
+    ev = ev[present].astype(str).str.strip()
+    keep = ~ev.str.lower().isin(NO_EVENT).to_numpy()
+    pairs = set(zip(np.asarray(frame_idx)[present][keep].tolist(), ev[keep].tolist()))
     manual = {e for _, e in pairs}
     out: set[tuple[int, str]] = set()
     notes = []

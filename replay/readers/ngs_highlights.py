@@ -46,8 +46,10 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
 
 
 def _first(rows: pd.DataFrame, col: str):
-    v = rows[col].dropna()
-    return v.iloc[0] if len(v) else None
+    """The first non-missing value of a column (play-level columns repeat on every row)."""
+    col = rows[col]
+    i = col.first_valid_index()
+    return None if i is None else col.at[i]
 
 
 def _int(v) -> int | None:
@@ -59,11 +61,11 @@ def _int(v) -> int | None:
 
 def _play(src: Source, gid: int, pid: int, rows: pd.DataFrame) -> Play:
     is_ball = (rows["displayName"].astype(str).str.lower().isin(["ball", "football"])) | rows["nflId"].isna()
-    pl = rows[~is_ball]
-    off_team = canonical_team(_first(pl[pl["possessionFlag"] == 1], "teamAbbr"))
-    def_team = canonical_team(_first(pl[pl["possessionFlag"] == 0], "teamAbbr"))
-    home = canonical_team(_first(pl[pl["homeTeamFlag"] == 1], "teamAbbr"))
-    away = canonical_team(_first(pl[pl["homeTeamFlag"] == 0], "teamAbbr"))
+    teams = rows[["possessionFlag", "homeTeamFlag", "teamAbbr"]][~is_ball].drop_duplicates()
+    off_team = canonical_team(_first(teams[teams["possessionFlag"] == 1], "teamAbbr"))
+    def_team = canonical_team(_first(teams[teams["possessionFlag"] == 0], "teamAbbr"))
+    home = canonical_team(_first(teams[teams["homeTeamFlag"] == 1], "teamAbbr"))
+    away = canonical_team(_first(teams[teams["homeTeamFlag"] == 0], "teamAbbr"))
     desc = str(_first(rows, "playDescription") or "")
     meta = PlayMeta(
         game_id=gid, play_id=pid, source_format=NAME, season=_int(_first(rows, "season")),
