@@ -96,6 +96,7 @@ def import_paths(paths: list[str | os.PathLike], store: PlayStore, *,
     total = sum(j.source.stored_size for j in jobs) or 1
     done_before = 0
     pending: list[dict] = []
+    seen: dict[str, str] = {}
     for job in jobs:
         out.files += 1
         counter = ByteCounter()
@@ -111,7 +112,12 @@ def import_paths(paths: list[str | os.PathLike], store: PlayStore, *,
                         continue
                     store.save(item, update_index=False)
                     pending.append(summary(item))
-                    out.imported.append(item.key)
+                    if item.key in seen:
+                        out.warnings.append(f"play {item.key} is in both {seen[item.key]} and {job.source}; "
+                                            "the copy from the latter is stored")
+                    else:
+                        out.imported.append(item.key)
+                    seen[item.key] = str(job.source)
                     if len(pending) >= INDEX_EVERY:
                         store.update_index(pending)
                         pending = []
@@ -119,7 +125,8 @@ def import_paths(paths: list[str | os.PathLike], store: PlayStore, *,
                         progress(done_before + min(counter.n, job.source.stored_size), total, len(out.imported))
             except InputError as e:
                 out.skipped.append((str(job.source), str(e)))
-            out.warnings.extend(str(w.message) for w in caught)
+            out.warnings.extend(str(w.message) for w in caught
+                                if not issubclass(w.category, (ResourceWarning, DeprecationWarning)))
         done_before += job.source.stored_size
         if progress:
             progress(done_before, total, len(out.imported))

@@ -55,16 +55,15 @@ def run_import(args: argparse.Namespace) -> int:
 
         def progress(done: int, total: int, plays: int) -> None:
             bar.total = total
-            bar.n = done
             bar.set_postfix_str(f"{plays} plays", refresh=False)
-            bar.refresh()
+            bar.update(done - bar.n)  # tqdm throttles redraws itself
 
     try:
         result = import_paths(args.paths, store, progress=progress)
     finally:
         if bar is not None:
             bar.close()
-    imported = len(set(result.imported))
+    imported = len(result.imported)
     print(f"imported {imported} plays from {result.files} tracking files into {store.root}")
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
