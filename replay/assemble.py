@@ -114,12 +114,6 @@ def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
         ok = (bf >= f0) & (bf <= f1)
         ball_x[bf[ok] - f0] = bx[ok]
         ball_y[bf[ok] - f0] = by[ok]
-    off = (ball_x < -10) | (ball_x > FIELD_LENGTH + 10) | (ball_y < -10) | (ball_y > FIELD_WIDTH + 10)
-    if off.any():
-        ball_x[off] = np.nan
-        ball_y[off] = np.nan
-        flags["ball_off_field"] = f"ball off the field on {int(off.sum())} frames (dropped)"
-
     events, notes = clean_events(fi, rows["event"].to_numpy(object))
     if notes:
         flags["auto_event_used"] = "; ".join(notes)
@@ -137,6 +131,7 @@ def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
         snap_i, how = _infer_snap(arrays, ball_x, ball_y, off_cols, events)
         events = sorted(events + [(snap_i, "ball_snap")])
         flags["inferred_snap"] = f"no ball_snap event; snap inferred at frame {int(frame_id[snap_i])} from {how}"
+    _drop_wonky_ball(ball_x, ball_y, snap_i, events, flags)
 
     # Direction: given, else from which way the offense faces the defense at the snap.
     direction = (ctx.direction or "").strip().lower()
@@ -274,6 +269,25 @@ def _fill_gaps(arrays: dict[str, np.ndarray], flags: dict[str, str]) -> None:
         flags["long_gaps"] = f"{long_gaps} gaps longer than {MAX_FILLED_GAP} frames left empty (NaN)"
     if edge:
         flags["partial_tracks"] = f"{edge} players are not tracked over the whole play"
+
+
+LIVE_END_EVENTS = {"tackle", "out_of_bounds", "touchdown", "pass_outcome_incomplete", "pass_outcome_touchdown",
+                   "qb_sack", "qb_strip_sack",
+                   "safety", "fair_catch", "touchback", "punt_downed", "qb_kneel", "qb_spike"}
+
+
+def _drop_wonky_ball(bx: np.ndarray, by: np.ndarray, snap_i: int, events: list[tuple[int, str]],
+                     flags: dict[str, str]) -> None:
+    """While the ball is live, a position off the field is a tracking error (BDB 2021's "wonky" ball): drop it.
+    After the play ends the ball really does leave the field (carried to the sideline, into the stands)."""
+    end = next((i for i, e in events if e in LIVE_END_EVENTS and i > snap_i), len(bx) - 1)
+    live = np.zeros(len(bx), bool)
+    live[snap_i:end + 1] = True
+    off = live & ((bx < -3) | (bx > FIELD_LENGTH + 3) | (by < -3) | (by > FIELD_WIDTH + 3))
+    if off.any():
+        bx[off] = np.nan
+        by[off] = np.nan
+        flags["ball_off_field"] = f"ball off the field on {int(off.sum())} frames of the live play (dropped)"
 
 
 def _infer_snap(arrays: dict[str, np.ndarray], bx: np.ndarray, by: np.ndarray, off_cols: np.ndarray,

@@ -8,7 +8,7 @@ import numpy as np
 
 _TARGET = re.compile(
     r"pass(?:\s+incomplete)?(?:\s+(?:short|deep))?(?:\s+(?:left|middle|right))?\s+"
-    r"(?:to|intended\s+for)\s+(?P<name>[A-Z][A-Za-z'\.]*\.\s?[A-Za-z'\-\. ]+?)"
+    r"(?:to|intended\s+for)\s+(?P<name>[A-Z][A-Za-z']*\.(?:[A-Z]\.)?\s?[A-Za-z'\-\. ]+?)"
     r"(?=\s+(?:to|for|pushed|ran|INTERCEPTED|is|\[|\(|at|caught|up|\.$)|[\.,\[(]|$)"
 )
 
@@ -29,7 +29,8 @@ def match_player(abbrev: str, names: np.ndarray, candidates: np.ndarray | None =
     """Index into `names` of the player 'C.Lamb' / 'Ced.Wilson' abbreviates, when exactly one matches."""
     if "." not in abbrev:
         return None
-    first, last = abbrev.split(".", 1)
+    abbrev = re.sub(r"\s+(?:jr|sr|ii|iii|iv|v)\.?$", "", abbrev.strip(), flags=re.I)
+    first, last = abbrev.rsplit(".", 1) if abbrev.count(".") > 1 else abbrev.split(".", 1)
     first, last = _norm(first), _norm(last)
     hits = []
     for i, full in enumerate(names.tolist()):
