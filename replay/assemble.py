@@ -295,11 +295,11 @@ def _infer_snap(arrays: dict[str, np.ndarray], bx: np.ndarray, by: np.ndarray, o
     F = len(bx)
     start = _event_index(events, "line_set") or 0
     if np.isfinite(bx).sum() > 3:
-        v = np.hypot(np.gradient(bx), np.gradient(by)) * FPS
+        v = np.hypot(np.diff(bx), np.diff(by)) * FPS  # v[i]: speed from frame i to i+1
         fast = np.flatnonzero((v[start:] > 3.0) & np.isfinite(v[start:])) + start
         for i in fast:
-            if i + 1 < F and v[i + 1] > 3.0:
-                return int(max(i - 1, 0)), "the ball's first movement"
+            if i + 1 < len(v) and v[i + 1] > 3.0:
+                return int(i), "the ball's first movement"
     s = arrays["s"][:, off_cols]
     if np.isnan(s).all():
         s = np.hypot(np.gradient(arrays["x"][:, off_cols], axis=0), np.gradient(arrays["y"][:, off_cols], axis=0)) * FPS
