@@ -1,0 +1,144 @@
+"""The app: a play in a renderer, updated from play time. Review, training sessions and the headset all build on
+these two calls:
+
+    view = open_play(renderer, play, camera="qb")   # builds the scene, attaches it, returns the handles
+    update_frame(view, t)                            # pose players, ball, camera and HUD at play time t
+    renderer.render()
+
+`update_frame` is the whole per-frame Python cost of a play (a few vectorised numpy operations and a buffer
+upload); the frame loop around it (`run_loop`) paces real time, reads input and stops when the backend closes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from replay.play import Play
+from scenes.cameras import CAMERAS, CameraPose, Orbit, camera_pose, line_of_scrimmage_m
+from scenes.hud import Hud
+from scenes.play_scene import PlayScene, build_play_scene
+from scenes.pose_source import PoseSource
+
+from .renderer import Renderer
+
+YARD = 0.9144
+
+
+@dataclass
+class PlayView:
+    """Handles of a play shown in a renderer."""
+
+    renderer: Renderer
+    scene: PlayScene
+    hud: Hud | None
+    camera: str = "qb"
+    orbit: Orbit = field(default_factory=Orbit)
+    speed: float = 1.0
+    paused: bool = False
+    last_pose: CameraPose | None = None
+
+    def set_camera(self, name: str) -> None:
+        if name not in CAMERAS:
+            raise ValueError(f"unknown camera {name!r}; expected one of {', '.join(CAMERAS)}")
+        if name == "free" and self.camera != "free" and self.last_pose is not None:
+            self.orbit = orbit_from(self.last_pose)
+        self.camera = name
+        hide_qb = name == "qb" and not self.renderer.backend.tracked
+        self.scene.figures.set_hidden(self.scene.qb if hide_qb else None)
+
+
+def orbit_from(pose: CameraPose) -> Orbit:
+    """The free camera's orbit that starts where another camera is."""
+    d = pose.eye - pose.target
+    dist = float(np.linalg.norm(d)) or 1.0
+    return Orbit(target=pose.target.astype(np.float32).copy(), azimuth=float(np.degrees(np.arctan2(d[1], d[0]))),
+                 elevation=float(np.degrees(np.arcsin(np.clip(d[2] / dist, -1, 1)))), distance=dist)
+
+
+def open_play(renderer: Renderer, play: Play, *, camera: str = "qb", hud: bool = True, show_keys: bool = False,
+              t_range: tuple[float, float] | None = None, poses: PoseSource | None = None) -> PlayView:
+    """Build the scene of `play`, attach it (and its HUD on a mono view) to `renderer`, choose the camera."""
+    scene = build_play_scene(play, poses)
+    scene.root.reparent_to(renderer.scene)
+    h = None
+    if hud and renderer.overlay is not None:
+        h = Hud(play, renderer.aspect, t_range=t_range, show_keys=show_keys)
+        h.root.reparent_to(renderer.overlay)
+    orbit = Orbit(target=np.array([line_of_scrimmage_m(play), 160 / 6 * YARD, 0.0], np.float32))
+    view = PlayView(renderer, scene, h, orbit=orbit)
+    view.set_camera(camera)
+    return view
+
+
+def close_play(view: PlayView) -> None:
+    """Detach a play's scene and HUD from its renderer (the renderer stays open for the next play)."""
+    view.scene.root.remove_node()
+    if view.hud is not None:
+        view.hud.root.remove_node()
+
+
+def update_frame(view: PlayView, t: float) -> None:
+    """Pose the play at time `t` (seconds from the snap) and place the camera; call before `renderer.render()`."""
+    joints = view.scene.update(t)
+    r = view.renderer
+    if r.backend.tracked and view.camera == "qb":
+        qb = view.scene.qb
+        root = joints[qb, 0] if qb is not None and np.all(np.isfinite(joints[qb, 0])) else None
+        pos = (root[0], root[1], 0.0) if root is not None else (line_of_scrimmage_m(view.scene.play) - 7 * YARD,
+                                                                 160 / 6 * YARD, 0.0)
+        r.place_rig(pos, -90.0)
+    else:
+        pose = camera_pose(view.camera, view.scene.play, joints, view.scene.joint_names, qb=view.scene.qb,
+                           orbit=view.orbit)
+        view.last_pose = pose
+        r.look(pose.eye, pose.target, pose.fov_h)
+    if view.hud is not None:
+        view.hud.update(t, camera=view.camera, speed=view.speed, paused=view.paused)
+
+
+def render_at(view: PlayView, t: float) -> np.ndarray:
+    """Render the play at time `t` and return view 0 as [H, W, 3] uint8 (for screenshots, frames and tests)."""
+    update_frame(view, t)
+    view.renderer.render()
+    return view.renderer.screenshot()
+
+
+def resolve_time(play: Play, at: str | float | None) -> float:
+    """Play time of `at`: an event name (first occurrence), seconds from the snap, or None for the snap."""
+    from replay.errors import QbvrError
+    if at is None:
+        return play.event_time("ball_snap") or 0.0
+    if isinstance(at, (int, float)):
+        return float(at)
+    s = str(at).strip()
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    t = play.event_time(s)
+    if t is None:
+        names = sorted({e for _, e in play.events})
+        raise QbvrError(f"play {play.key} has no event {s!r}; events: {', '.join(names) or 'none'}")
+    return t
+
+
+def run_loop(view: PlayView, step: Callable[[float], bool], *, max_fps: float = 120.0) -> None:
+    """Call `step(dt)` (returns False to stop), update and render until the backend closes; paces to `max_fps`."""
+    r = view.renderer
+    last = time.perf_counter()
+    min_dt = 1.0 / max_fps
+    while not r.backend.should_close():
+        now = time.perf_counter()
+        dt = now - last
+        if dt < min_dt:
+            time.sleep(min_dt - dt)
+            now = time.perf_counter()
+            dt = now - last
+        last = now
+        if not step(dt):
+            break
+        r.render()

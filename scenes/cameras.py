@@ -1,0 +1,120 @@
+"""Named viewpoints on a play, as plain numbers (eye, target, horizontal field of view) so they can be tested
+without rendering and used by any display backend.
+
+- `qb`: the quarterback's eyes (from his skeleton), looking downfield and slightly down; follows his dropback.
+- `all22`: high behind the offense, the whole formation and the secondary in view.
+- `endzone`: from behind the defense, looking back at the pocket.
+- `sideline`: from the press box side, square to the line of scrimmage.
+- `free`: an orbit (azimuth, elevation, distance) around a target point, driven by the mouse.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from replay.play import FIELD_WIDTH, Play
+
+YARD = 0.9144
+CAMERAS = ("qb", "all22", "endzone", "sideline", "free")
+QB_PITCH_DEG = -8.0
+EYE_BELOW_HEAD_TOP_M = 0.11
+
+
+@dataclass
+class CameraPose:
+    eye: np.ndarray     # [3] metres, world frame
+    target: np.ndarray  # [3]
+    fov_h: float        # degrees, horizontal
+
+
+@dataclass
+class Orbit:
+    """State of the `free` camera."""
+
+    target: np.ndarray = field(default_factory=lambda: np.zeros(3, np.float32))
+    azimuth: float = 200.0   # degrees, 0 = looking toward +x from -x ... measured from +x around Z
+    elevation: float = 25.0  # degrees above the horizon
+    distance: float = 40.0   # metres
+
+    def pose(self, fov_h: float = 60.0) -> CameraPose:
+        az, el = math.radians(self.azimuth), math.radians(self.elevation)
+        off = np.array([math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el)], np.float32)
+        return CameraPose(self.target + self.distance * off, self.target.copy(), fov_h)
+
+    def drag(self, dx: float, dy: float) -> None:
+        """Rotate by a mouse drag (fractions of the window)."""
+        self.azimuth = (self.azimuth - dx * 180.0) % 360.0
+        self.elevation = float(np.clip(self.elevation + dy * 90.0, 3.0, 89.0))
+
+    def zoom(self, steps: float) -> None:
+        self.distance = float(np.clip(self.distance * (0.88 ** steps), 3.0, 250.0))
+
+
+def quarterback_index(play: Play) -> int | None:
+    """Column of the quarterback whose eyes the `qb` camera uses: the offense's QB nearest the ball at the
+    snap (several QBs can be on the field), else the play's passer."""
+    qbs = play.players_where(side="off", positions={"QB"})
+    if len(qbs) == 0:
+        return play.passer()
+    if len(qbs) == 1:
+        return int(qbs[0])
+    f = play.event_frame("ball_snap") or 0
+    bi = int(np.clip(np.searchsorted(play.ball_t, play.t[f]), 0, max(len(play.ball_t) - 1, 0)))
+    if len(play.ball_t) == 0:
+        return int(qbs[0])
+    d = np.hypot(play.x[f, qbs] - play.ball_x[bi], play.y[f, qbs] - play.ball_y[bi])
+    d = np.where(np.isfinite(d), d, np.inf)
+    return int(qbs[int(np.argmin(d))])
+
+
+def line_of_scrimmage_m(play: Play) -> float:
+    """x of the line of scrimmage in metres: the play's LOS, else the ball at the snap, else midfield."""
+    if play.meta.los_x is not None and np.isfinite(play.meta.los_x):
+        return float(play.meta.los_x) * YARD
+    t0 = play.event_time("ball_snap") or 0.0
+    if len(play.ball_t):
+        return float(np.interp(t0, play.ball_t, play.ball_x)) * YARD
+    return 60.0 * YARD
+
+
+def eye_point(joints: np.ndarray, joint_names) -> np.ndarray:
+    """Eye position of one figure `[J, 3]`: between the eyes if the skeleton has them, else below the head top."""
+    names = list(joint_names)
+    eyes = [i for i, n in enumerate(names) if "eye" in n.lower()]
+    if len(eyes) >= 2:
+        return joints[eyes].mean(axis=0)
+    heads = [i for i, n in enumerate(names) if "head" in n.lower()]
+    if heads:
+        return joints[heads[0]] - np.array([0, 0, EYE_BELOW_HEAD_TOP_M], np.float32)
+    return joints[:, :].max(axis=0)
+
+
+def camera_pose(name: str, play: Play, joints: np.ndarray, joint_names, *, qb: int | None = None,
+                orbit: Orbit | None = None) -> CameraPose:
+    """The pose of camera `name` at the frame whose joints `[P, J, 3]` are given."""
+    los = line_of_scrimmage_m(play)
+    cy = FIELD_WIDTH / 2 * YARD
+    if name == "qb":
+        eye = None
+        if qb is not None and np.all(np.isfinite(joints[qb])):
+            eye = eye_point(joints[qb], joint_names).astype(np.float32)
+        if eye is None:
+            eye = np.array([los - 7 * YARD, cy, 1.80], np.float32)
+        pitch = math.radians(QB_PITCH_DEG)
+        target = eye + 20.0 * np.array([math.cos(pitch), 0.0, math.sin(pitch)], np.float32)
+        return CameraPose(eye, target, 90.0)
+    if name == "all22":
+        return CameraPose(np.array([los - 24 * YARD, cy, 24.0], np.float32),
+                          np.array([los + 5 * YARD, cy, 0.0], np.float32), 62.0)
+    if name == "endzone":
+        return CameraPose(np.array([los + 26 * YARD, cy, 10.0], np.float32),
+                          np.array([los - 3 * YARD, cy, 0.0], np.float32), 55.0)
+    if name == "sideline":
+        return CameraPose(np.array([los + 3 * YARD, -12 * YARD, 12.0], np.float32),
+                          np.array([los + 3 * YARD, cy - 2 * YARD, 0.0], np.float32), 62.0)
+    if name == "free":
+        return (orbit or Orbit(target=np.array([los, cy, 0.0], np.float32))).pose()
+    raise ValueError(f"unknown camera {name!r}; expected one of {', '.join(CAMERAS)}")

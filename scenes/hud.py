@@ -1,0 +1,99 @@
+"""The 2D heads-up display of a review: teams, down and distance, game clock, time from the snap, camera and
+speed, a timeline with the play's event markers and a playhead, and the keyboard shortcuts.
+
+Laid out in an aspect-corrected 2D frame (x in [-aspect, aspect], z in [-1, 1], looking down +y), drawn by an
+orthographic overlay camera after the 3D views. Text is regenerated only when it changes.
+"""
+
+from __future__ import annotations
+
+from panda3d.core import CardMaker, NodePath, TextNode, TransparencyAttrib
+
+from replay.play import Play
+
+ORDINAL = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+MARKED_EVENTS = {
+    "ball_snap": "snap", "pass_forward": "throw", "pass_shovel": "throw", "pass_arrived": "arrive",
+    "pass_outcome_caught": "catch", "pass_outcome_incomplete": "inc", "pass_outcome_interception": "INT",
+    "pass_outcome_touchdown": "TD", "qb_sack": "sack", "qb_strip_sack": "sack", "touchdown": "TD",
+    "tackle": "tackle", "handoff": "handoff", "run": "run", "out_of_bounds": "oob", "play_action": "PA",
+}
+KEYS_HELP = ("space play/pause   left/right step   shift+left/right 1 s   [ ] speed   "
+             "1-5 camera (qb all22 endzone sideline free)   home restart   L loop   esc quit")
+
+
+def situation_text(play: Play) -> str:
+    m = play.meta
+    parts = [f"{m.offense_team or '?'} vs {m.defense_team or '?'}"]
+    if m.quarter:
+        parts.append(f"Q{m.quarter} {m.game_clock or ''}".strip())
+    if m.down:
+        parts.append(f"{ORDINAL.get(m.down, str(m.down))} & {m.distance if m.distance is not None else '?'}")
+    return "   ".join(parts)
+
+
+def _card(parent: NodePath, name: str, l: float, r: float, b: float, t: float, color) -> NodePath:
+    cm = CardMaker(name)
+    cm.set_frame(l, r, b, t)
+    np_ = parent.attach_new_node(cm.generate())
+    np_.set_color(*color)
+    if len(color) == 4 and color[3] < 1:
+        np_.set_transparency(TransparencyAttrib.M_alpha)
+    return np_
+
+
+class Hud:
+    def __init__(self, play: Play, aspect: float, *, t_range: tuple[float, float] | None = None,
+                 show_keys: bool = False):
+        self.root = NodePath("hud")
+        self.root.set_depth_test(False)
+        self.root.set_depth_write(False)
+        self.aspect = a = aspect
+        self.t0, self.t1 = t_range or (float(play.t[0]), float(play.t[-1]))
+        self._texts: dict[str, tuple[TextNode, str]] = {}
+        _card(self.root, "top-band", -a, a, 0.90, 1.0, (0, 0, 0, 0.7))
+        self._text("situation", situation_text(play), -a + 0.03, 0.935, 0.05, TextNode.A_left)
+        self._text("status", "", a - 0.03, 0.935, 0.05, TextNode.A_right)
+        # timeline
+        bottom = -0.97 if not show_keys else -0.90
+        self.bar_l, self.bar_r, self.bar_y = -a + 0.06, a - 0.06, bottom + 0.07
+        _card(self.root, "timeline-band", -a, a, bottom - 0.03 - (0.07 if show_keys else 0), bottom + 0.16,
+              (0, 0, 0, 0.7))
+        _card(self.root, "timeline", self.bar_l, self.bar_r, self.bar_y - 0.006, self.bar_y + 0.006, (0.8, 0.8, 0.8, 1))
+        last_label_x = -10.0
+        for t, e in play.event_times():
+            if e not in MARKED_EVENTS or not self.t0 <= t <= self.t1:
+                continue
+            x = self._x(t)
+            _card(self.root, f"ev-{e}", x - 0.004, x + 0.004, self.bar_y - 0.03, self.bar_y + 0.03, (1, 0.85, 0.1, 1))
+            if x - last_label_x > 0.12:
+                self._text(f"ev-{e}-{t}", MARKED_EVENTS[e], x, self.bar_y + 0.04, 0.035, TextNode.A_center)
+                last_label_x = x
+        self.playhead = _card(self.root, "playhead", -0.007, 0.007, self.bar_y - 0.045, self.bar_y + 0.045,
+                              (1, 0.25, 0.2, 1))
+        if show_keys:
+            self._text("keys", KEYS_HELP, 0, bottom - 0.07, 0.032, TextNode.A_center)
+
+    def _x(self, t: float) -> float:
+        u = 0.0 if self.t1 <= self.t0 else (t - self.t0) / (self.t1 - self.t0)
+        return self.bar_l + max(0.0, min(1.0, u)) * (self.bar_r - self.bar_l)
+
+    def _text(self, key: str, text: str, x: float, z: float, size: float, align: int) -> None:
+        tn = TextNode(key)
+        tn.set_align(align)
+        tn.set_text_color(1, 1, 1, 1)
+        tn.set_text(text)
+        np_ = self.root.attach_new_node(tn)
+        np_.set_pos(x, 0, z)
+        np_.set_scale(size)
+        self._texts[key] = (tn, text)
+
+    def set_text(self, key: str, text: str) -> None:
+        tn, old = self._texts[key]
+        if text != old:
+            tn.set_text(text)
+            self._texts[key] = (tn, text)
+
+    def update(self, t: float, *, camera: str, speed: float = 1.0, paused: bool = False) -> None:
+        self.set_text("status", f"{t:+.1f} s from snap   {camera}   {speed:g}x" + ("   paused" if paused else ""))
+        self.playhead.set_x(self._x(t))

@@ -1,0 +1,126 @@
+"""GLSL shaders of the instanced figures, jersey numbers and the ball. Instances read their data from buffer
+textures with `texelFetch(buf, gl_InstanceID * stride + k)`, so one draw call covers every player."""
+
+from __future__ import annotations
+
+from panda3d.core import Shader
+
+LIGHTING = """
+uniform vec3 sun_dir;
+vec3 shade(vec3 color, vec3 n) {
+    float d = max(dot(normalize(n), sun_dir), 0.0);
+    return color * (0.55 + 0.45 * d);
+}
+"""
+
+CAPSULE_VS = """#version 330
+uniform mat4 p3d_ModelViewProjectionMatrix;
+uniform samplerBuffer segments;  // 2 texels per instance: (start.xyz, radius), (end.xyz, unused)
+uniform samplerBuffer colors;    // 1 texel per instance
+in vec4 p3d_Vertex;              // xyz: unit offset in the segment frame (z along it), w: 0 start / 1 end
+out vec3 v_normal;
+out vec3 v_color;
+void main() {
+    vec4 a = texelFetch(segments, gl_InstanceID * 2);
+    vec4 b = texelFetch(segments, gl_InstanceID * 2 + 1);
+    vec3 axis = b.xyz - a.xyz;
+    float len = length(axis);
+    vec3 z = len > 1e-5 ? axis / len : vec3(0.0, 0.0, 1.0);
+    vec3 h = abs(z.z) < 0.9 ? vec3(0.0, 0.0, 1.0) : vec3(1.0, 0.0, 0.0);
+    vec3 x = normalize(cross(h, z));
+    vec3 y = cross(z, x);
+    vec3 n = x * p3d_Vertex.x + y * p3d_Vertex.y + z * p3d_Vertex.z;
+    vec3 p = mix(a.xyz, b.xyz, p3d_Vertex.w) + a.w * n;
+    v_normal = n;
+    v_color = texelFetch(colors, gl_InstanceID).rgb;
+    gl_Position = p3d_ModelViewProjectionMatrix * vec4(p, 1.0);
+}
+"""
+
+CAPSULE_FS = """#version 330
+in vec3 v_normal;
+in vec3 v_color;
+out vec4 frag;
+""" + LIGHTING + """
+void main() { frag = vec4(shade(v_color, v_normal), 1.0); }
+"""
+
+NUMBER_VS = """#version 330
+uniform mat4 p3d_ModelViewProjectionMatrix;
+uniform samplerBuffer plates;  // 2 texels per instance: (centre.xyz, half height), (reading axis * half width, 0)
+uniform samplerBuffer digits;  // 2 texels per instance: (tens or -1, ones, 0, 0), (colour rgb, 1)
+in vec4 p3d_Vertex;            // quad corners in [-1, 1]^2
+out vec2 v_uv;
+out vec3 v_normal;
+flat out vec2 v_digits;
+flat out vec3 v_color;
+void main() {
+    vec4 c = texelFetch(plates, gl_InstanceID * 2);
+    vec3 u = texelFetch(plates, gl_InstanceID * 2 + 1).xyz;
+    vec3 up = vec3(0.0, 0.0, c.w);
+    vec3 p = c.xyz + u * p3d_Vertex.x + up * p3d_Vertex.y;
+    v_uv = p3d_Vertex.xy * 0.5 + 0.5;
+    v_normal = cross(u, vec3(0.0, 0.0, 1.0));
+    v_digits = texelFetch(digits, gl_InstanceID * 2).xy;
+    v_color = texelFetch(digits, gl_InstanceID * 2 + 1).rgb;
+    gl_Position = p3d_ModelViewProjectionMatrix * vec4(p, 1.0);
+}
+"""
+
+NUMBER_FS = """#version 330
+uniform sampler2D atlas;  // digits 0-9 in one row
+in vec2 v_uv;
+in vec3 v_normal;
+flat in vec2 v_digits;
+flat in vec3 v_color;
+out vec4 frag;
+""" + LIGHTING + """
+void main() {
+    float digit, s;
+    if (v_digits.x < 0.0) {
+        s = (v_uv.x - 0.25) * 2.0;
+        if (s < 0.0 || s > 1.0) discard;
+        digit = v_digits.y;
+    } else {
+        digit = v_uv.x < 0.5 ? v_digits.x : v_digits.y;
+        s = fract(v_uv.x * 2.0);
+    }
+    float cover = texture(atlas, vec2((digit + s) / 10.0, v_uv.y)).r;
+    if (cover < 0.5) discard;
+    frag = vec4(shade(v_color, v_normal), 1.0);
+}
+"""
+
+LIT_VS = """#version 330
+uniform mat4 p3d_ModelViewProjectionMatrix;
+uniform mat3 p3d_NormalMatrix;
+uniform mat4 p3d_ModelMatrix;
+in vec4 p3d_Vertex;
+in vec3 p3d_Normal;
+out vec3 v_normal;
+void main() {
+    v_normal = mat3(p3d_ModelMatrix) * p3d_Normal;
+    gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex;
+}
+"""
+
+LIT_FS = """#version 330
+uniform vec4 p3d_ColorScale;
+uniform vec3 base_color;
+in vec3 v_normal;
+out vec4 frag;
+""" + LIGHTING + """
+void main() { frag = vec4(shade(base_color, v_normal), 1.0) * p3d_ColorScale; }
+"""
+
+
+def capsule_shader() -> Shader:
+    return Shader.make(Shader.SL_GLSL, CAPSULE_VS, CAPSULE_FS)
+
+
+def number_shader() -> Shader:
+    return Shader.make(Shader.SL_GLSL, NUMBER_VS, NUMBER_FS)
+
+
+def lit_shader() -> Shader:
+    return Shader.make(Shader.SL_GLSL, LIT_VS, LIT_FS)
