@@ -13,6 +13,7 @@ from replay.errors import QbvrError
 COMMAND_MODULES = [
     "engine.commands.data",
     "engine.commands.demo",
+    "engine.commands.review",
 ]
 
 EPILOG = """examples:

@@ -1,0 +1,122 @@
+"""`qbvr review`: look at a stored play in 3D — one screenshot, a PNG sequence, or interactively in a window."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from pathlib import Path
+
+from replay.errors import QbvrError
+from replay.store import PlayStore, parse_key
+from scenes.cameras import CAMERAS
+
+from .data import add_store_arg
+
+DESCRIPTION = """Review a stored play in 3D.
+
+  --screenshot OUT.png        render one frame (at --at, default the snap) offscreen and exit
+  --frames DIR --fps N        render the play (or --from/--to) as a PNG sequence DIR/frame_00000.png ...
+  (neither)                   open an interactive window (needs a display)
+
+Interactive keys: space play/pause; left/right step 0.1 s (shift: 1 s); [ ] slower/faster;
+1-5 camera (qb, all22, endzone, sideline, free); home restart; L loop; esc or q quit.
+Free camera: drag with the left mouse button to orbit, mouse wheel to zoom.
+"""
+
+EXAMPLES = """examples:
+  qbvr review 2018092311:141 --camera all22 --at pass_forward --screenshot throw.png
+  qbvr review 2018092311:141 --frames out/141 --fps 10 --from ball_snap --to pass_arrived
+  qbvr review 2018092311:141 --camera qb
+"""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX]\s*(\d{2,5})\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"size {text!r} is not WxH (e.g. 1280x720)")
+    w, h = int(m.group(1)), int(m.group(2))
+    if not (16 <= w <= 8192 and 16 <= h <= 8192):
+        raise argparse.ArgumentTypeError(f"size {text!r} is out of range (16..8192 per side)")
+    return w, h
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("review", help="look at a play in 3D: screenshot, PNG frames or an interactive window",
+                       description=DESCRIPTION, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("key", metavar="GAMEID:PLAYID")
+    p.add_argument("--camera", choices=CAMERAS, default="qb", help="viewpoint (default: qb)")
+    p.add_argument("--at", metavar="EVENT|SECONDS", default=None,
+                   help="time of the screenshot / start of the window: an event (ball_snap, pass_forward...) or "
+                   "seconds from the snap (default: ball_snap)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--screenshot", metavar="OUT.png", type=Path, help="write one frame and exit")
+    out.add_argument("--frames", metavar="DIR", type=Path, help="write a PNG sequence and exit")
+    p.add_argument("--fps", type=float, default=10.0, help="frames per second of play time for --frames (default 10)")
+    p.add_argument("--from", dest="t_from", metavar="EVENT|SECONDS", help="start of --frames (default: first frame)")
+    p.add_argument("--to", dest="t_to", metavar="EVENT|SECONDS", help="end of --frames (default: last frame)")
+    p.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH", help="image size (default 1280x720)")
+    p.add_argument("--no-hud", action="store_true", help="no HUD or timeline in the picture")
+    p.add_argument("--display", choices=("auto", "window", "offscreen"), default="auto",
+                   help="where to render: a desktop window or an offscreen buffer (default: offscreen for "
+                   "--screenshot/--frames, a window otherwise)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_store_arg(p)
+    p.set_defaults(func=run)
+
+
+def frame_times(t0: float, t1: float, fps: float) -> list[float]:
+    """Play times of a PNG sequence from t0 to t1 inclusive at `fps`."""
+    if not (math.isfinite(fps) and fps > 0):
+        raise QbvrError(f"--fps must be a positive number, got {fps}")
+    n = int(math.floor((t1 - t0) * fps + 1e-6)) + 1
+    return [t0 + k / fps for k in range(max(n, 1))]
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.app import open_play, render_at, resolve_time, update_frame
+    from engine.backends.panda_display import PandaDisplay, auto_mode
+    from engine.renderer import Renderer, save_png
+
+    parse_key(args.key)
+    play = PlayStore(args.store).load(args.key)
+    batch = args.screenshot is not None or args.frames is not None
+    mode = args.display if args.display != "auto" else ("offscreen" if batch else auto_mode())
+    if not batch and mode != "window":
+        raise QbvrError("interactive review needs a desktop window and no display is available: "
+                        "use --screenshot OUT.png or --frames DIR")
+    renderer = Renderer(PandaDisplay(mode, args.size, title=f"qbvr review {play.key}"))
+    try:
+        if args.screenshot is not None:
+            t = resolve_time(play, args.at)
+            view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud)
+            save_png(args.screenshot, render_at(view, t))
+            print(f"wrote {args.screenshot} ({args.size[0]}x{args.size[1]}, {args.camera} camera, t = {t:+.2f} s)")
+            return 0
+        if args.frames is not None:
+            t0 = resolve_time(play, args.t_from) if args.t_from else float(play.t[0])
+            t1 = resolve_time(play, args.t_to) if args.t_to else float(play.t[-1])
+            if t1 < t0:
+                raise QbvrError(f"--to ({t1:+.2f} s) is before --from ({t0:+.2f} s)")
+            times = frame_times(t0, t1, args.fps)
+            view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, t_range=(t0, t1))
+            args.frames.mkdir(parents=True, exist_ok=True)
+            from tqdm import tqdm
+            for k, t in enumerate(tqdm(times, desc=f"rendering {play.key}", unit="frame", file=sys.stderr,
+                                       disable=args.quiet, dynamic_ncols=True)):
+                save_png(args.frames / f"frame_{k:05d}.png", render_at(view, t))
+            print(f"wrote {len(times)} frames to {args.frames} ({args.fps:g} fps, t = {t0:+.2f} .. {t1:+.2f} s)")
+            return 0
+        from replay.timebase import Timeline
+
+        from engine.review import review_interactive
+        timeline = Timeline.for_play(play, start=args.t_from, end=args.t_to)
+        timeline.seek(resolve_time(play, args.at))
+        view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, show_keys=True,
+                         t_range=(timeline.start, timeline.end))
+        update_frame(view, timeline.now())
+        review_interactive(view, play, timeline)
+        return 0
+    finally:
+        renderer.close()
