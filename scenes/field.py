@@ -30,7 +30,9 @@ def _ground_layers(meta: PlayMeta, off: palette.Kit, dfn: palette.Kit) -> tuple[
         layers.append(((x0, y0, x1, y1), color))
 
     W, L = FIELD_WIDTH, FIELD_LENGTH
-    add(-40, -40, L + 40, W + 40, palette.APRON)
+    # the surround in four pieces around the field (not under it: one layer less of overdraw)
+    add([-40, -40, -40, L + 2], [-40, W + 2, -2, -2], [L + 40, L + 40, -2, L + 40], [-2, W + 40, W + 2, W + 2],
+        palette.APRON)
     stripes = np.arange(10, 110, 5, dtype=np.float32)
     even = (np.arange(len(stripes)) % 2) == 0
     add(stripes[even], 0, stripes[even] + 5, W, palette.GRASS)

@@ -1,6 +1,6 @@
-"""Skeletal player figures drawn with hardware instancing: every capsule limb, joint sphere and helmet of
-every player is one instance of a single capsule mesh (one draw call), and every jersey number plate one
-instance of a quad (one more draw call).
+"""Skeletal player figures drawn with hardware instancing: one instance per player of a figure mesh holding all
+its capsules (limbs, joint spheres, helmet; one draw call for every player), and one instance per jersey
+number plate of a quad (one more draw call).
 
 Per frame, `Figures.update(joints)` turns the `[P, J, 3]` joint array into segment endpoints with a few
 vectorised numpy operations and uploads them into a buffer texture; the shaders do the rest.
@@ -33,9 +33,12 @@ LIMBS = {
     "hip": (0.110, "pants"), "knee": (0.088, "pants"), "ankle": (0.060, "socks"),
     "heel": (0.045, "shoe"), "toe": (0.045, "shoe"),
 }
-PADS = {"knee": (0.095, "pants"), "elbow": (0.066, "jersey")}  # joint spheres
+PADS = {"knee": (0.095, "pants")}  # joint spheres
+# Software rasterisers pay per triangle: thick parts get smooth capsules, thin limbs coarse ones.
+DETAIL_THICK, DETAIL_THIN, THICK_M = (8, 2), (6, 1), 0.14
 HELMET_R, FACEMASK_R = 0.150, 0.045
 FACE = {"nose", "eye", "ear", "mouth"}
+DROPPED = {"heel"}  # the foot capsule (ankle to big toe) covers it
 
 
 def joint_kind(name: str) -> str:
@@ -86,7 +89,9 @@ def figure_layout(joint_names: list[str] | tuple[str, ...], parents: np.ndarray)
     onehot = np.eye(J, dtype=np.float32)
     sw, ew, rad, part = [], [], [], []
     for j, p in enumerate(np.asarray(parents).tolist()):
-        if p < 0 or kinds[j] in FACE or kinds[j] == "head":
+        if p < 0 or kinds[j] in FACE or kinds[j] in DROPPED or kinds[j] == "head":
+            continue
+        if kinds[j] == "toe" and "small" in names[j].lower():
             continue
         r, pt = LIMBS.get(kinds[j], (0.05, "jersey"))
         sw.append(onehot[p])
@@ -133,6 +138,20 @@ def figure_layout(joint_names: list[str] | tuple[str, ...], parents: np.ndarray)
     if ls is None or rs is None:
         raise ValueError(f"skeleton has no left/right shoulder joints: {names}")
     return FigureLayout(np.array(sw), np.array(ew), np.array(rad, np.float32), part, chest.astype(np.float32), ls, rs)
+
+
+def figure_mesh(radius: np.ndarray):
+    """One whole figure as a GeomNode: a capsule per segment, each vertex tagged with its segment index (column
+    `segment`), tessellated by the segment's thickness."""
+    verts, tris, seg, base = [], [], [], 0
+    for k, r in enumerate(np.asarray(radius).tolist()):
+        v, t = unit_capsule(*(DETAIL_THICK if r >= THICK_M else DETAIL_THIN))
+        verts.append(v)
+        tris.append(t + base)
+        seg.append(np.full(len(v), k, np.float32))
+        base += len(v)
+    return make_geom(np.concatenate(verts), np.concatenate(tris), extra={"segment": np.concatenate(seg)},
+                     name="figure")
 
 
 def _buffer_texture(name: str, n_texels: int, dynamic: bool) -> Texture:
@@ -186,13 +205,13 @@ class Figures:
         col_tex.set_ram_image(colors.tobytes())
 
         self.root = NodePath("figures")
-        verts, tris = unit_capsule()
-        node = make_geom(verts, tris, name="capsules")
+        node = figure_mesh(lay.radius)
         self.capsules = self.root.attach_new_node(node)
         self.capsules.set_shader(capsule_shader())
         self.capsules.set_shader_input("segments", self.seg_tex)
         self.capsules.set_shader_input("colors", col_tex)
-        self.capsules.set_instance_count(P * S)
+        self.capsules.set_shader_input("n_segments", S)
+        self.capsules.set_instance_count(P)
         node.set_bounds(OmniBoundingVolume())
         node.set_final(True)
 
@@ -215,14 +234,15 @@ class Figures:
         dig_tex = _buffer_texture("plate-digits", P * 2 * 2, False)
         dig_tex.set_ram_image(digits.tobytes())
         quad = np.array([(-1, -1, 0, 1), (1, -1, 0, 1), (1, 1, 0, 1), (-1, 1, 0, 1)], np.float32)
-        qnode = make_geom(quad, np.array([(0, 1, 2), (0, 2, 3)]), name="number-plates")
+        qnode = make_geom(np.concatenate([quad, quad]), np.array([(0, 1, 2), (0, 2, 3), (4, 5, 6), (4, 6, 7)]),
+                          extra={"plate": np.repeat(np.float32([0, 1]), 4)}, name="number-plates")
         self.plates = self.root.attach_new_node(qnode)
         self.plates.set_shader(number_shader())
         self.plates.set_shader_input("plates", self.plate_tex)
         self.plates.set_shader_input("digits", dig_tex)
         self.plates.set_shader_input("atlas", load_digit_atlas())
         self.plates.set_two_sided(True)
-        self.plates.set_instance_count(P * 2)
+        self.plates.set_instance_count(P)
         qnode.set_bounds(OmniBoundingVolume())
         qnode.set_final(True)
         self._plate_half = (0.13 * scale * girth, 0.11 * scale)

@@ -8,10 +8,12 @@ from panda3d.core import (Geom, GeomEnums, GeomNode, GeomTriangles, GeomVertexAr
                           GeomVertexFormat, InternalName)
 
 
-def _format(with_normal: bool, with_color: bool) -> GeomVertexFormat:
+def _format(with_normal: bool, with_color: bool, extra: tuple[str, ...] = ()) -> GeomVertexFormat:
     arr = GeomVertexArrayFormat()
     arr.add_column(InternalName.get_vertex(), 4 if not (with_normal or with_color) else 3,
                    GeomEnums.NT_float32, GeomEnums.C_point)
+    for name in extra:
+        arr.add_column(InternalName.make(name), 1, GeomEnums.NT_float32, GeomEnums.C_other)
     if with_normal:
         arr.add_column(InternalName.get_normal(), 3, GeomEnums.NT_float32, GeomEnums.C_normal)
     if with_color:
@@ -22,12 +24,14 @@ def _format(with_normal: bool, with_color: bool) -> GeomVertexFormat:
 
 
 def make_geom(vertices: np.ndarray, triangles: np.ndarray, *, normals: np.ndarray | None = None,
-              colors: np.ndarray | None = None, name: str = "mesh") -> GeomNode:
+              colors: np.ndarray | None = None, extra: dict[str, np.ndarray] | None = None,
+              name: str = "mesh") -> GeomNode:
     """One GeomNode from float vertices [N,3] (or [N,4] for shader-interpreted data), optional normals [N,3]
     and RGB(A) colours [N,3|4], and int triangles [T,3]. Triangle order is kept (painter's order matters for
-    the flat field layers)."""
+    the flat field layers). `extra` adds named one-float columns that shaders read as `in float NAME`."""
     v = np.asarray(vertices, np.float32)
-    cols = [v]
+    extra = extra or {}
+    cols = [v] + [np.asarray(a, np.float32).reshape(-1, 1) for a in extra.values()]
     if normals is not None:
         cols.append(np.asarray(normals, np.float32))
     if colors is not None:
@@ -38,7 +42,7 @@ def make_geom(vertices: np.ndarray, triangles: np.ndarray, *, normals: np.ndarra
     if v.shape[1] == 4 and (normals is not None or colors is not None):
         raise ValueError("4-component vertices carry shader data and take no normals or colours")
     data = np.ascontiguousarray(np.concatenate(cols, 1), np.float32)
-    fmt = _format(normals is not None, colors is not None)
+    fmt = _format(normals is not None, colors is not None, tuple(extra))
     vdata = GeomVertexData(name, fmt, Geom.UH_static)
     vdata.unclean_set_num_rows(len(v))
     memoryview(vdata.modify_array(0)).cast("B").cast("f")[:] = data.ravel()
@@ -55,7 +59,7 @@ def make_geom(vertices: np.ndarray, triangles: np.ndarray, *, normals: np.ndarra
     return node
 
 
-def unit_capsule(slices: int = 12, rings: int = 4) -> tuple[np.ndarray, np.ndarray]:
+def unit_capsule(slices: int = 8, rings: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Vertices [N,4] of a capsule for the instancing shader: xyz is the unit offset (and normal) in a frame whose
     z runs along the segment, w picks the end (0 = start, 1 = end). Returns (vertices, triangles)."""
     rows = []
