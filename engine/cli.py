@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "engine.commands.data",
     "engine.commands.demo",
     "engine.commands.review",
+    "engine.commands.cp",
 ]
 
 EPILOG = """examples:

@@ -23,10 +23,14 @@ from replay.play import FPS, Play
 
 RELEASE_SPEED = 24.7  # yd/s, median ball release speed (BDB 2023, research-notes §1)
 GRAVITY = 10.725  # yd/s^2
-REACTION_S = 0.3  # s, defenders keep their recorded path this long after the release
-V_MAX = 9.5  # yd/s, defender top speed when closing
-A_MAX = 7.0  # yd/s^2, defender acceleration limit
-FLIGHT_ITERATIONS = 4
+# Closing limits, chosen on the shared highlight pass plays by comparing the ghosted separation of the real throw
+# with the real separation when the ball arrived (grid over reaction 0.3-0.9 s, top speed 8-9 yd/s, acceleration
+# 4-7 yd/s^2): longer reactions and a closing speed below sprint speed track the real values best (r ~0.92);
+# ghosting still leaves ~0.4 yd less separation than real on average (defenders know the catch point).
+REACTION_S = 0.6  # s, defenders keep their recorded path this long after the release
+V_MAX = 8.0  # yd/s, defender closing speed limit
+A_MAX = 5.0  # yd/s^2, defender acceleration limit
+FLIGHT_ITERATIONS = 3
 
 
 def flight_time(distance: np.ndarray, speed: float = RELEASE_SPEED) -> np.ndarray:
@@ -38,39 +42,56 @@ def flight_time(distance: np.ndarray, speed: float = RELEASE_SPEED) -> np.ndarra
     return d / (speed * cos_theta)
 
 
+_LUT_D = np.linspace(0.0, 130.0, 1041)  # 0.125 yd steps
+_LUT_T = flight_time(_LUT_D)
+
+
+def _flight(distance: np.ndarray, speed: float) -> np.ndarray:
+    """`flight_time` through a table for the default speed (one numpy call in the hot path)."""
+    if speed == RELEASE_SPEED:
+        return np.interp(distance, _LUT_D, _LUT_T, right=None) if distance.size else distance
+    return flight_time(distance, speed)
+
+
 class Tracks:
-    """Players' x, y at the play's 10 Hz frames with gaps bridged, sampled at any time by linear interpolation
-    (held constant before the first and after the last frame)."""
+    """Players' positions (complex x + iy, so one gather moves both) and speeds at the play's frames with gaps
+    bridged, sampled at any time by linear interpolation (held before the first and after the last frame)."""
 
     def __init__(self, play: Play):
         self.t0 = float(play.t[0])
         self.n = play.n_frames
-        self.x = _fill(play.x.astype(np.float64))
-        self.y = _fill(play.y.astype(np.float64))
+        self.z = _fill(play.x.astype(np.float64)) + 1j * _fill(play.y.astype(np.float64))
         self.s = _fill(play.s.astype(np.float64))
-        # frames may not be exactly 0.1 s apart after a gap; map time -> fractional frame index
         self.t = play.t.astype(np.float64)
         self._uniform = bool(np.allclose(np.diff(self.t), 1.0 / FPS, atol=1e-3)) if self.n > 1 else True
 
     def index(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Frame index below each time and the weight of the frame after it."""
         t = np.asarray(t, np.float64)
         if self._uniform:
-            fi = (t - self.t0) * FPS
+            fi = np.minimum(np.maximum((t - self.t0) * FPS, 0.0), self.n - 1.0)
         else:
             fi = np.interp(t, self.t, np.arange(self.n, dtype=np.float64))
-        fi = np.clip(fi, 0.0, self.n - 1.0)
-        i0 = np.minimum(fi.astype(np.int64), max(self.n - 2, 0))
+        i0 = np.minimum(fi.astype(np.intp), max(self.n - 2, 0))
         return i0, fi - i0
 
-    def at(self, t: np.ndarray, cols: np.ndarray, arr: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-        """x, y (or `arr`) of players `cols` at times `t`; `t` broadcasts against cols along the last axis."""
+    def at(self, t: np.ndarray, cols: np.ndarray | int, arr: np.ndarray | None = None) -> np.ndarray:
+        """Positions (or `arr` values) of players `cols` at times `t`; t and cols broadcast together."""
+        a = self.z if arr is None else arr
         i0, w = self.index(t)
-        i1 = np.minimum(i0 + 1, self.n - 1)
-        if arr is not None:
-            return (arr[i0, cols] * (1 - w) + arr[i1, cols] * w,)
-        x = self.x[i0, cols] * (1 - w) + self.x[i1, cols] * w
-        y = self.y[i0, cols] * (1 - w) + self.y[i1, cols] * w
-        return x, y
+        if self.n == 1:
+            return a[i0, cols] + 0 * w
+        lo = a[i0, cols]
+        return lo + (a[i0 + 1, cols] - lo) * w
+
+    def at_with_velocity(self, t: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions at times `t` and the velocity (yd/s, complex) of the frame interval they fall in."""
+        i0, w = self.index(t)
+        lo = self.z[i0, cols]
+        if self.n == 1:
+            return lo + 0 * w, 0 * lo
+        step = self.z[i0 + 1, cols] - lo
+        return lo + step * w, step * FPS
 
 
 def _fill(a: np.ndarray) -> np.ndarray:
@@ -91,10 +112,8 @@ def _fill(a: np.ndarray) -> np.ndarray:
 class Arrival:
     """Projected arrival of a throw at each instant to each receiver: arrays [T, R]."""
 
-    release_x: np.ndarray  # [T]
-    release_y: np.ndarray
-    catch_x: np.ndarray  # [T, R]
-    catch_y: np.ndarray
+    release: np.ndarray  # complex [T], x + iy of the passer at the release
+    catch: np.ndarray  # complex [T, R], x + iy of the catch point
     flight_s: np.ndarray
     separation: np.ndarray  # yd to the nearest ghosted defender (inf when there are no defenders)
 
@@ -104,33 +123,28 @@ def project(tracks: Tracks, t: np.ndarray, qb: int, receivers: np.ndarray, defen
             a_max: float = A_MAX) -> Arrival:
     """Project throws released at times `t` [T] by column `qb` to every column in `receivers` [R]."""
     t = np.atleast_1d(np.asarray(t, np.float64))
-    qx, qy = tracks.at(t, qb)
+    q = tracks.at(t, qb)[:, None]  # [T, 1]
     tt = t[:, None]
-    rx, ry = tracks.at(np.broadcast_to(tt, (len(t), len(receivers))), receivers[None, :])
-    flight = flight_time(np.hypot(rx - qx[:, None], ry - qy[:, None]), speed)
+    rc = receivers[None, :]
+    c = tracks.at(tt, rc)
     for _ in range(FLIGHT_ITERATIONS):
-        cx, cy = tracks.at(tt + flight, receivers[None, :])
-        flight = flight_time(np.hypot(cx - qx[:, None], cy - qy[:, None]), speed)
-    cx, cy = tracks.at(tt + flight, receivers[None, :])
+        flight = _flight(np.abs(c - q), speed)
+        c = tracks.at(tt + flight, rc)  # [T, R] catch points
+    flight = _flight(np.abs(c - q), speed)
     if len(defenders) == 0:
-        sep = np.full(cx.shape, np.inf)
-        return Arrival(qx, qy, cx, cy, flight, sep)
+        return Arrival(q[:, 0], c, flight, np.full(c.shape, np.inf))
     # defenders at the end of their reaction time (or at arrival, if the ball is there sooner)
     react = np.minimum(flight, reaction_s)[..., None]  # [T, R, 1]
     t_r = tt[..., None] + react
-    dcols = defenders[None, None, :]
-    dx, dy = tracks.at(t_r, dcols)  # [T, R, D]
-    px, py = tracks.at(t_r - 1.0 / FPS, dcols)
-    vx, vy = (dx - px) * FPS, (dy - py) * FPS
-    ex, ey = cx[..., None] - dx, cy[..., None] - dy
-    dist = np.hypot(ex, ey)
+    dc = defenders[None, None, :]
+    d, v = tracks.at_with_velocity(t_r, dc)  # [T, R, D]
+    e = c[..., None] - d
+    dist = np.abs(e)
     with np.errstate(invalid="ignore", divide="ignore"):
-        u0 = np.where(dist > 1e-6, (vx * ex + vy * ey) / dist, 0.0)
-    u0 = np.minimum(u0, v_max)
-    dt = (flight[..., None] - react)  # closing time
-    t_acc = (v_max - u0) / a_max
-    covered = np.where(dt <= t_acc, u0 * dt + 0.5 * a_max * dt * dt,
-                       u0 * t_acc + 0.5 * a_max * t_acc * t_acc + v_max * (dt - t_acc))
+        u0 = np.minimum(np.where(dist > 1e-6, (v.real * e.real + v.imag * e.imag) / dist, 0.0), v_max)
+    dt = flight[..., None] - react  # closing time
+    t_acc = np.minimum((v_max - u0) / a_max, dt)  # accelerating part, then top speed
+    covered = u0 * t_acc + 0.5 * a_max * t_acc * t_acc + v_max * (dt - t_acc)
     gap = np.maximum(dist - np.maximum(covered, 0.0), 0.0)
-    gap = np.where(np.isnan(gap), np.inf, gap)
-    return Arrival(qx, qy, cx, cy, flight, gap.min(axis=-1))
+    sep = np.fmin.reduce(gap, axis=-1)  # NaN (no track) ignored
+    return Arrival(q[:, 0], c, flight, np.where(np.isnan(sep), np.inf, sep))

@@ -51,7 +51,7 @@ class PlayThrowContext:
             i0 = play.frame_at(0.0)
             los = float(np.interp(0.0, play.ball_t, play.ball_x)) if len(play.ball_t) else float(
                 np.nanmean(play.x[i0]))
-        qx0, _ = tracks.at(np.array([0.0]), qb)
+        qx0 = tracks.at(np.array([0.0]), qb).real
         ctx = {
             "down": float(m.down) if m.down else np.nan,
             "ydstogo": float(m.distance) if m.distance is not None else np.nan,
@@ -68,28 +68,26 @@ class PlayThrowContext:
         """Feature arrays [T, R] for throws released at times `t` [T] to every eligible receiver."""
         t = np.atleast_1d(np.asarray(t, np.float64))
         a = arr.project(self.tracks, t, self.qb, self.receivers, self.defenders)
-        shape = a.catch_x.shape
-        air = np.hypot(a.catch_x - a.release_x[:, None], a.catch_y - a.release_y[:, None])
-        side = np.clip(np.minimum(a.catch_y, FIELD_WIDTH - a.catch_y), 0.0, None)
+        shape = a.catch.shape
+        cy = a.catch.imag
         if len(self.rushers):
-            rx, ry = self.tracks.at(t[:, None], self.rushers[None, :])
-            pd_ = np.hypot(rx - a.release_x[:, None], ry - a.release_y[:, None]).min(axis=1)
+            pd_ = np.abs(self.tracks.at(t[:, None], self.rushers[None, :]) - a.release[:, None]).min(axis=1)
             pd_ = np.where(pd_ <= PRESSURE_MAX, pd_, np.nan)
         else:
             pd_ = np.full(len(t), np.nan)
-        (qs,) = self.tracks.at(t, self.qb, self.tracks.s)
+        qs = self.tracks.at(t, self.qb, self.tracks.s)
         feats = {
-            "air_distance": air,
+            "air_distance": np.abs(a.catch - a.release[:, None]),
             "separation": np.where(np.isfinite(a.separation), a.separation, 30.0),
-            "sideline_distance": side,
+            "sideline_distance": np.clip(np.minimum(cy, FIELD_WIDTH - cy), 0.0, None),
             "pressure_distance": np.broadcast_to(pd_[:, None], shape),
             "qb_speed": np.broadcast_to(qs[:, None], shape),
             "time_to_throw": np.broadcast_to(np.maximum(t, 0.0)[:, None], shape),
-            "air_yards": a.catch_x - self.los_x,
+            "air_yards": a.catch.real - self.los_x,
         }
         for k, v in self.context.items():
             feats[k] = np.full(shape, v)
         feats["flight_s"] = a.flight_s
-        feats["catch_x"] = a.catch_x
-        feats["catch_y"] = a.catch_y
+        feats["catch_x"] = a.catch.real
+        feats["catch_y"] = cy
         return feats

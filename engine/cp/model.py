@@ -6,6 +6,8 @@ logit(CP) = trees(context) + pressure term + separation term + qb_speed term + t
   sideline distance, down, distance, field position, shotgun), fitted on real NFL play-by-play with the QB-hit
   effect held out as a separate fitted logit term (so the trees describe a throw with average pocket conditions
   apart from a hit).
+- the separation term is centred on its mean at the throw's air distance (`separation_centre`), because the
+  trees already carry the separation typical of each depth.
 - each other term is a piecewise-linear curve in logit units over one feature (knots + values from the params
   file, flat outside the knots, 0 when the feature is NaN = unknown). Each curve's provenance is recorded in the
   params file: fitted on data, or taken from published effect sizes.
@@ -59,15 +61,27 @@ class TreeEnsemble:
     depth: int
     base: float
 
+    def __post_init__(self) -> None:
+        # Run-time layout: one gather per step. Column `feature` of [X with NaN -> -inf | X with NaN -> +inf]
+        # sends NaN the learned way with a single `>` test; children interleaved so child = kids[2*node + right].
+        self._kids = np.stack([self.left, self.right], axis=1).reshape(-1).astype(np.intp)
+        self._thr = np.where(np.isfinite(self.threshold), self.threshold, np.inf)
+
+    def _cols(self, n_features: int) -> np.ndarray:
+        return (self.feature + np.where(self.nan_left, 0, n_features)).astype(np.intp)
+
     def margin(self, X: np.ndarray) -> np.ndarray:
         """Sum of leaf values (logit units) for rows of X [N, F]; NaN follows each split's learned default."""
-        n = X.shape[0]
-        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        rows = np.arange(n)[:, None]
+        n, nf = X.shape
+        nan = np.isnan(X)
+        both = np.concatenate([np.where(nan, -np.inf, X), np.where(nan, np.inf, X)], axis=1).reshape(-1)
+        cols = self._cols(nf)
+        row_off = (np.arange(n, dtype=np.intp) * (2 * nf))[:, None]
+        node = np.broadcast_to(self.roots.astype(np.intp), (n, len(self.roots)))
+        kids, thr = self._kids, self._thr
         for _ in range(self.depth):
-            v = X[rows, self.feature[node]]
-            go_left = np.where(np.isnan(v), self.nan_left[node], v <= self.threshold[node])
-            node = np.where(go_left, self.left[node], self.right[node])
+            right = both[row_off + cols[node]] > thr[node]
+            node = kids[2 * node + right]
         return self.value[node].sum(axis=1) + self.base
 
     @classmethod
@@ -106,10 +120,14 @@ class Curve:
     values: np.ndarray
     nan_value: float = 0.0
 
+    @property
+    def is_zero(self) -> bool:
+        return not np.any(self.values) and self.nan_value == 0.0
+
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, np.float64)
-        out = np.interp(np.nan_to_num(x, nan=self.knots[0]), self.knots, self.values)
-        return np.where(np.isnan(x), self.nan_value, out)
+        out = np.interp(x, self.knots, self.values)  # NaN in -> NaN out
+        return np.where(out == out, out, self.nan_value)
 
 
 class CPModel:
@@ -121,12 +139,18 @@ class CPModel:
             self.tree_features: list[str] = list(params["tree_features"])
             self.trees = TreeEnsemble.from_dict(params["trees"], source)
             self.curves: dict[str, Curve] = {}
+            self.centre: Curve | None = None
+            self.centre_over = "air_distance"
             for name, c in params["curves"].items():
                 knots = np.asarray(c["knots"], np.float64)
                 values = np.asarray(c["logit"], np.float64)
                 if knots.ndim != 1 or knots.shape != values.shape or len(knots) < 2 or np.any(np.diff(knots) <= 0):
                     raise InputError(source, f"curve {name!r}: knots must increase and match the logit values")
-                self.curves[name] = Curve(knots, values, float(c.get("nan_logit", 0.0)))
+                curve = Curve(knots, values, float(c.get("nan_logit", 0.0)))
+                if name == "separation_centre":
+                    self.centre, self.centre_over = curve, str(c.get("over", "air_distance"))
+                else:
+                    self.curves[name] = curve
         except (KeyError, TypeError, ValueError) as e:
             raise InputError(source, f"CP params are malformed: {e!r}",
                              expected="tree_features, trees, curves (see engine/cp/train.py)") from None
@@ -135,6 +159,7 @@ class CPModel:
             raise InputError(source, f"curves over unknown features {sorted(unknown)}", expected=str(list(FEATURES)))
         self.params = dict(params)
         self._cols = {f: i for i, f in enumerate(self.tree_features)}
+        self._active_curves = [(f, c) for f, c in self.curves.items() if not c.is_zero]
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "CPModel":
@@ -157,9 +182,12 @@ class CPModel:
             if f in feats:
                 X[:, j] = np.asarray(feats[f], np.float64).reshape(-1)
         z = self.trees.margin(X)
-        for f, curve in self.curves.items():
+        for f, curve in self._active_curves:
             if f in feats:
-                z = z + curve(np.asarray(feats[f], np.float64).reshape(-1))
+                z += curve(np.asarray(feats[f], np.float64).reshape(-1))
+        if self.centre is not None and not self.centre.is_zero and "separation" in feats and self.centre_over in feats:
+            known = ~np.isnan(np.asarray(feats["separation"], np.float64).reshape(-1))
+            z -= np.where(known, self.centre(np.asarray(feats[self.centre_over], np.float64).reshape(-1)), 0.0)
         return z
 
     def predict(self, feats: Mapping[str, Any]) -> np.ndarray:

@@ -11,8 +11,10 @@ Data and what is fitted on what:
   training (CONTEXT_DROPOUT) so the trees learn a path for unknown values.
 - pressure curve: the QB-hit effect in logit units, fitted on the same play-by-play as a fixed offset of the
   trees (two stages: trees with the hit as a feature give its average partial effect; then trees are refitted
-  with that effect as the init score). A hit is mapped to a rusher <= 1 yd from the QB at release, fading
-  linearly to 0 at 10 yd (an assumption: play-by-play has no distance).
+  with that effect as the init score). Play-by-play has no distance, so the hit is mapped to a distance by
+  quantile matching on real tracking plays when a store is given (the shared highlight pass plays): the full
+  effect below the distance quantile at half the hit rate, none beyond the quantile at 1.5 x the hit rate, so
+  about as many tracked throws get the hit effect as play-by-play throws were hit (else PRESSURE_FALLBACK).
 - separation curve: published completion rates by receiver separation at arrival (BDB 2021, 2018 season:
   <=1 yd 32%, 1-2 53%, 2-3 68%, >3 ~78%, research-notes §1) as logit differences from the 2018 completion rate,
   at bin midpoints (no labelled separation data is at hand; marginal rates, so the effect is not conditional
@@ -28,7 +30,7 @@ import json
 import platform
 import subprocess
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -48,11 +50,12 @@ SEPARATION_RATES = {"knots": [0.5, 1.5, 2.5, 4.0], "rates": [0.32, 0.53, 0.68, 0
                     "source": "research-notes §1: completion rate by separation at arrival, BDB 2021 (2018 season, "
                               "~17.7k passes): <=1 yd 32%, 1-2 yd 53%, 2-3 yd 68%, >3 yd ~78%; knots at bin "
                               "midpoints (4.0 for >3 yd), flat outside"}
-LGB_PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=15, max_depth=5, min_data_in_leaf=200,
+LGB_PARAMS = dict(objective="binary", learning_rate=0.1, num_leaves=15, max_depth=5, min_data_in_leaf=200,
                   feature_fraction=1.0, bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0, verbose=-1,
                   num_threads=2, seed=7, deterministic=True, force_row_wise=True)
-N_TREES = 250
+N_TREES = 120
 HALF_LIFE = 2.0  # seasons
+PRESSURE_FALLBACK = (0.8, 1.3)  # yd: full QB-hit effect below, none beyond (quantile-matched on the highlights)
 
 
 def _logit(p: float | np.ndarray) -> Any:
@@ -106,7 +109,7 @@ def play_level_features(pbp: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     out["air_distance"] = np.hypot(ay + RELEASE_DEPTH, lat)
     for k in ("down", "ydstogo", "yardline_100", "shotgun"):
         out[k] = pbp[k].to_numpy(np.float64)
-    out["pressure_distance"] = np.where(pbp.qb_hit.to_numpy() == 1, 1.0, np.nan)
+    out["pressure_distance"] = np.where(pbp.qb_hit.to_numpy() == 1, 0.0, np.nan)  # hit: full effect
     return out
 
 
@@ -185,10 +188,63 @@ def fit(train: pd.DataFrame, y: np.ndarray, *, weight: np.ndarray | None = None,
     return trees, beta
 
 
-def build_params(trees: TreeEnsemble, beta_hit: float, base_rate_2018: float,
-                 provenance: dict[str, Any]) -> dict[str, Any]:
+def pressure_knots(distances: np.ndarray, hit_rate: float) -> tuple[float, float]:
+    """Distances (yd) where the QB-hit effect is full and where it ends, by quantile matching real release-time
+    pressure distances (NaN = no rusher within 10 yd) to the play-by-play hit rate."""
+    d = np.where(np.isnan(distances), np.inf, distances)
+    lo = float(np.quantile(d, 0.5 * hit_rate))
+    hi = float(np.quantile(d, min(1.5 * hit_rate, 1.0)))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return PRESSURE_FALLBACK
+    return round(lo, 3), round(max(hi, lo + 0.1), 3)
+
+
+def release_features(plays: Iterable[Any]) -> pd.DataFrame:
+    """Features of the real throw at the real release of each pass play: pressure distance (NaN = none within
+    10 yd) and, when the target is an eligible receiver, its ghosted separation and air distance."""
+    from .features import NotAPassPlay, PlayThrowContext
+
+    rows = []
+    for play in plays:
+        if play.meta.play_type != "pass":
+            continue
+        try:
+            ctx = PlayThrowContext.build(play)
+        except NotAPassPlay:
+            continue
+        if ctx.release_t is None:
+            continue
+        f = ctx.features(np.array([ctx.release_t]))
+        row = {"play": play.key, "pressure_distance": float(f["pressure_distance"][0, 0]),
+               "separation": np.nan, "air_distance": np.nan}
+        hit = np.flatnonzero(ctx.nfl_ids == (play.meta.target_nfl_id or -1))
+        if len(hit):
+            row["separation"] = float(f["separation"][0, hit[0]])
+            row["air_distance"] = float(f["air_distance"][0, hit[0]])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["play", "pressure_distance", "separation", "air_distance"])
+
+
+def separation_centre(sep: np.ndarray, air: np.ndarray, sep_curve: tuple[list, list]) -> tuple[list, list]:
+    """The separation term's mean on real throws as a linear function of air distance, at knots 0 and 60 yd.
+
+    The trees already hold the separation typical of a throw's depth (deep throws are covered tighter), so the
+    published separation curve is centred on its expected value at that depth: an open deep receiver rises, a
+    covered short one falls, and the average at each depth stays what play-by-play says."""
+    g = np.interp(sep, *sep_curve)
+    b, a = np.polyfit(air, g, 1)
+    return [0.0, 60.0], [round(float(a), 4), round(float(a + 60.0 * b), 4)]
+
+
+def separation_logit(base_rate_2018: float) -> list[float]:
     ref = _logit(base_rate_2018)
-    sep_logit = [float(_logit(r) - ref) for r in SEPARATION_RATES["rates"]]
+    return [float(_logit(r) - ref) for r in SEPARATION_RATES["rates"]]
+
+
+def build_params(trees: TreeEnsemble, beta_hit: float, base_rate_2018: float, provenance: dict[str, Any],
+                 pressure: tuple[float, float] = PRESSURE_FALLBACK,
+                 centre: tuple[list, list] | None = None) -> dict[str, Any]:
+    sep_logit = separation_logit(base_rate_2018)
     return {
         "format": "qbvr-cp-params",
         "version": 1,
@@ -196,14 +252,20 @@ def build_params(trees: TreeEnsemble, beta_hit: float, base_rate_2018: float,
         "trees": trees.to_dict(),
         "curves": {
             "pressure_distance": {
-                "knots": [1.0, 10.0], "logit": [beta_hit, 0.0], "nan_logit": 0.0,
+                "knots": list(pressure), "logit": [beta_hit, 0.0], "nan_logit": 0.0,
                 "source": "fitted: QB-hit effect on real play-by-play (gamebook [hitter]) as a fixed offset of the "
-                          "trees; hit = rusher <= 1 yd at release, fading linearly to 0 at 10 yd (assumed); "
-                          "NaN = no rusher within 10 yd"},
+                          "trees; full below the first knot, none beyond the second (knots by quantile matching, "
+                          "see provenance.pressure); NaN = no rusher within 10 yd"},
             "separation": {
                 "knots": SEPARATION_RATES["knots"], "logit": sep_logit, "nan_logit": 0.0,
                 "source": SEPARATION_RATES["source"] + f"; centred on the 2018 completion rate {base_rate_2018:.4f} "
                           "(play-by-play); NaN = unknown (0)"},
+            "separation_centre": {
+                "over": "air_distance", "applies_with": "separation",
+                "knots": centre[0] if centre else [0.0, 60.0], "logit": centre[1] if centre else [0.0, 0.0],
+                "source": "subtracted from the separation term: its mean on real throws by air distance (linear "
+                          "fit on the tracking plays' real throws, ghosted separation; see provenance.separation)"
+                          if centre else "no tracking plays given: 0"},
             "qb_speed": {"knots": [0.0, 10.0], "logit": [0.0, 0.0], "nan_logit": 0.0,
                          "source": "accepted, zero effect: no labelled tracking data or published size"},
             "time_to_throw": {"knots": [0.0, 10.0], "logit": [0.0, 0.0], "nan_logit": 0.0,
@@ -222,7 +284,7 @@ def _git_commit() -> str | None:
 
 
 def train(out: Path, pass_locations: Path, *, holdout_season: int | None = None, max_games: int | None = None,
-          n_trees: int = N_TREES, half_life: float = HALF_LIFE,
+          n_trees: int = N_TREES, half_life: float = HALF_LIFE, tracking_plays: Iterable[Any] | None = None,
           log: Callable[[str], None] = print) -> dict[str, Any]:
     """Read play-by-play, impute geometry, fit on the seasons before `holdout_season` (default: the latest),
     evaluate on the holdout, write the params JSON atomically and return it."""
@@ -261,7 +323,27 @@ def train(out: Path, pass_locations: Path, *, holdout_season: int | None = None,
         },
         "lateral_table": table.round(4).to_dict(orient="records"),
     }
-    params = build_params(trees, beta, rate18, provenance)
+    hit_rate = float(np.average(feats.pressure_distance.notna()[tr], weights=w))
+    pinfo: dict[str, Any] = {"hit_rate_weighted": round(hit_rate, 4)}
+    knots = PRESSURE_FALLBACK
+    centre = None
+    if tracking_plays is not None:
+        rel = release_features(tracking_plays)
+        if len(rel) >= 20:
+            knots = pressure_knots(rel.pressure_distance.to_numpy(), hit_rate)
+            pinfo.update(n_tracking_plays=int(len(rel)), knots_from="quantile matching on the tracking plays")
+        tg = rel.dropna(subset=["separation", "air_distance"])
+        if len(tg) >= 20:
+            centre = separation_centre(tg.separation.to_numpy(), tg.air_distance.to_numpy(),
+                                       (SEPARATION_RATES["knots"], separation_logit(rate18)))
+            provenance["separation"] = {"n_tracking_throws": int(len(tg)), "centre_knots": centre[0],
+                                        "centre_logit": centre[1], "plays": "real throws of the tracking store"}
+            log(f"separation term centre by air distance: {centre}")
+    pinfo.setdefault("knots_from", "PRESSURE_FALLBACK in engine/cp/train.py")
+    pinfo["knots"] = list(knots)
+    provenance["pressure"] = pinfo
+    log(f"pressure knots {knots} yd ({pinfo['knots_from']})")
+    params = build_params(trees, beta, rate18, provenance, knots, centre)
     model = CPModel(params, str(out))
     ho = ~tr
     p = model.predict({k: feats[k].to_numpy()[ho] for k in feats.columns})
