@@ -1,0 +1,1 @@
+"""Drill files: JSON lists of plays to train (see scenes/drills.py)."""
