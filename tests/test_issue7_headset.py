@@ -1,0 +1,235 @@
+"""Issue 7 (VR): the headset backend through a scripted headset (recorded OpenXR poses and session events,
+rendered offscreen), and the backend fallback with the real pyopenxr and no runtime."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from engine.app import open_play, update_frame
+from engine.backends.interface import DisplayBackend, DisplayUnavailable
+from engine.backends.select import open_display
+from engine.renderer import Renderer
+from engine.xr.clock import NS
+from engine.xr.coords import panda_forward, panda_heading, panda_quat_to_xr, quat_from_axis_angle
+from engine.xr.headset import HeadsetBackend, XrEvent, run_headset_loop
+from engine.xr.runtime import RuntimeProbe
+from engine.xr.scripted import HeadsetTrace, ScriptedHeadset
+from engine.xr.session_state import Command, XrState
+
+PERIOD = 11_111_111  # 90 Hz
+T0 = 7_000 * NS
+
+
+def trace(n=90, *, yaw_deg=None, eye_yaw_deg=None, throw_at=None, events=None, pos=(0.2, 1.8, -0.4)):
+    t = T0 + np.arange(n, dtype=np.int64) * PERIOD
+    yaw = np.radians(np.zeros(n) if yaw_deg is None else yaw_deg)
+    head_q = np.stack([np.cos(yaw / 2), 0 * yaw, np.sin(yaw / 2), 0 * yaw], 1)  # about OpenXR +Y
+    kw = {}
+    if eye_yaw_deg is not None:
+        e = np.radians(eye_yaw_deg)
+        kw["eye_orientation"] = np.stack([np.cos(e / 2), 0 * e, np.sin(e / 2), 0 * e], 1)
+        kw["eye_position"] = np.tile(pos, (n, 1))
+        kw["eye_time_ns"] = t - 3_000_000  # the tracker samples 3 ms before the display time
+    if throw_at is not None:
+        th = np.zeros((n, 2))
+        th[throw_at:throw_at + 5, 1] = 1.0
+        kw["throw"] = th
+    return HeadsetTrace(t, np.tile(pos, (n, 1)), head_q, events=events or {}, **kw)
+
+
+@pytest.fixture
+def headset_view(tiny_play):
+    made = []
+
+    def make(tr, **kw):
+        drv = ScriptedHeadset(tr, eye_size=(96, 96), **kw)
+        be = HeadsetBackend(drv)
+        r = Renderer(be)
+        view = open_play(r, tiny_play, camera="qb")
+        made.append(r)
+        return drv, be, r, view
+    yield make
+    for r in made:
+        r.close()
+
+
+def test_scripted_headset_is_a_display_backend(headset_view):
+    drv, be, r, view = headset_view(trace(4))
+    assert isinstance(be, DisplayBackend)
+    assert be.tracked and be.name == "xr" and len(r.views) == 2
+    assert r.overlay is None  # no 2D HUD glued to the eyes
+
+
+def test_lifecycle_frames_and_play_time_from_display_times(headset_view):
+    drv, be, r, view = headset_view(trace(30))
+    be.start_clock(-1.0)
+    times = []
+
+    def step(f):
+        times.append(f.play_time)
+        update_frame(view, f.play_time)
+        return True
+    n = run_headset_loop(be, step, r.render)
+    assert n == 30
+    assert times[0] == -1.0 and times[-1] == pytest.approx(-1.0 + 29 * PERIOD / NS)
+    assert drv.calls[0] == "begin_session" and drv.calls[-1] == "end_session"
+    assert drv.calls.count("begin_frame") == 30 and len(drv.submitted) == 30
+    assert all(with_layers for _, with_layers in drv.submitted)
+    assert [t for t, _ in drv.submitted] == list(T0 + np.arange(30) * PERIOD)
+    assert be.should_close() and "exit" in be.states.exit_reason
+
+
+def test_focus_lost_mid_rep_pauses_play_time_and_resumes_without_a_jump(headset_view):
+    ev = {10: [XrEvent("state", XrState.VISIBLE)], 20: [XrEvent("state", XrState.FOCUSED)]}
+    drv, be, r, view = headset_view(trace(30, events=ev))
+    seen = []
+    frames = []
+    be.on_command.append(seen.append)
+    run_headset_loop(be, lambda f: frames.append(f) or True, r.render)
+    assert seen[:2] == [Command.PAUSE_REP, Command.RESUME_REP]
+    t = [f.play_time for f in frames]
+    # frames 10..19 are shown while paused: play time frozen at frame 9's
+    assert all(x == pytest.approx(t[9]) for x in t[10:20])
+    # resumed from the frozen time: one frame period later, no jump over the pause
+    assert t[20] == pytest.approx(t[9])
+    assert t[21] - t[20] == pytest.approx(PERIOD / NS)
+    assert be.commands[-1] == Command.SAVE_AND_EXIT
+
+
+def test_headset_lost_mid_rep_pauses_then_asks_to_save_and_leave(headset_view):
+    drv, be, r, view = headset_view(trace(60, events={12: [XrEvent("state", XrState.LOSS_PENDING)]}))
+    seen = []
+    be.on_command.append(seen.append)
+    n = run_headset_loop(be, lambda f: True, r.render)
+    assert n == 12
+    assert seen == [Command.PAUSE_REP, Command.SAVE_AND_EXIT]
+    assert "end_session" not in drv.calls  # a lost session is destroyed, not ended
+    assert be.should_close() and "lost" in be.states.exit_reason
+
+
+def test_head_gaze_follows_the_real_head_after_recentring(headset_view):
+    yaw = np.concatenate([np.full(5, 40.0), np.linspace(40, 70, 10)])  # trainee starts turned 40 deg
+    drv, be, r, view = headset_view(trace(15, yaw_deg=yaw))
+    frames = []
+    run_headset_loop(be, lambda f: frames.append(f) or True, r.render)
+    f0, f1 = frames[0], frames[-1]
+    assert f0.gaze.source == "head" and be.gaze_source == "head"
+    assert np.allclose(f0.gaze.direction, [0, 1, 0], atol=1e-9)      # recentred: faces the rig's +Y, downfield
+    assert np.allclose(f0.head.position, [0, 0, 1.8])                 # real eye height
+    # 30 degrees to the left of where he started
+    assert math.degrees(panda_heading(np.array(f1.head.orientation))) == pytest.approx(30.0)
+    assert f1.gaze.time_ns == f1.display_time_ns
+
+
+def test_eye_gaze_used_when_the_headset_tracks_eyes(headset_view):
+    n = 12
+    eye = np.full(n, 10.0)
+    eye[6:] = np.nan  # tracker loses the eyes: falls back to head gaze for those frames
+    drv, be, r, view = headset_view(trace(n, eye_yaw_deg=eye))
+    assert be.info.eye_gaze
+    frames = []
+    run_headset_loop(be, lambda f: frames.append(f) or True, r.render)
+    assert [f.gaze.source for f in frames] == ["eye"] * 6 + ["head"] * 6
+    assert be.gaze_sources == {"eye": 6, "head": 6} and be.gaze_source == "mixed"
+    assert math.degrees(panda_heading(panda_forward_q(frames[0].gaze.direction))) == pytest.approx(10.0)
+    assert frames[0].gaze.time_ns == frames[0].display_time_ns - 3_000_000  # the tracker's own sample time
+
+
+def panda_forward_q(direction):
+    from engine.xr.coords import look_rotation
+    return look_rotation(direction)
+
+
+def test_trigger_pull_throws_once_with_the_hand(headset_view):
+    drv, be, r, view = headset_view(trace(20, throw_at=8))
+    frames = []
+    run_headset_loop(be, lambda f: frames.append(f) or True, r.render)
+    thrown = [(i, f.throw_hand) for i, f in enumerate(frames) if f.throw_hand is not None]
+    assert thrown == [(8, 1)]
+
+
+def test_stereo_eyes_render_the_play_with_the_qb_hidden(headset_view, tiny_play):
+    drv, be, r, view = headset_view(trace(3))
+    view.scene.figures.set_hidden(view.scene.qb)
+
+    def step(f):
+        update_frame(view, tiny_play.event_time("ball_snap") or 0.0)
+        return True
+    run_headset_loop(be, step, r.render, max_frames=2)
+    left, right = r.screenshot(0), r.screenshot(1)
+    assert left.shape == (96, 96, 3)
+    g = left.astype(int)
+    green = (g[..., 1] > g[..., 0] + 20) & (g[..., 1] > g[..., 2] + 10)
+    assert green.mean() > 0.2           # the field below the horizon
+    assert not np.array_equal(left, right)  # two eyes, two viewpoints
+    # the rig stands at the QB's feet facing downfield (+x)
+    assert r.rig.get_h() == pytest.approx(-90.0)
+
+
+# ------------------------------------------------------------------ fallback
+
+def test_auto_falls_back_to_desktop_then_offscreen_with_one_line(monkeypatch):
+    built = []
+
+    def build(b):
+        built.append(b.name)
+        if b.name == "window":
+            raise DisplayUnavailable("cannot open a window")
+        return b.name
+
+    monkeypatch.setenv("DISPLAY", ":99")
+    res, name, note = open_display("auto", build, probe=lambda: RuntimeProbe(False, "no OpenXR runtime"))
+    assert (res, name) == ("offscreen", "offscreen") and built == ["window", "offscreen"]
+    assert note.startswith("no headset (no OpenXR runtime)") and "\n" not in note and note.endswith("offscreen")
+    res, name, note = open_display("auto", lambda b: b.name, probe=lambda: RuntimeProbe(False, "no runtime"))
+    assert name == "desktop" and note == "no headset (no runtime): running the desktop window"
+
+
+def test_auto_uses_the_headset_when_present_and_falls_through_when_its_session_fails(monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    ok = lambda: RuntimeProbe(True, runtime="Monado 21.0.0", system="Test HMD")  # noqa: E731
+    res, name, note = open_display("auto", lambda b: b.name, probe=ok)
+    assert name == "xr" and note == ""
+
+    def build(b):
+        if b.name == "xr":
+            raise DisplayUnavailable("the OpenXR runtime refused the headset session")
+        return b.name
+    res, name, note = open_display("auto", build, probe=ok)
+    assert name == "offscreen" and "refused" in note
+
+
+def test_xr_without_runtime_names_the_runtimes_to_install():
+    with pytest.raises(DisplayUnavailable) as e:
+        open_display("xr", lambda b: b.name, probe=lambda: RuntimeProbe(False, "no OpenXR runtime is installed"))
+    msg = str(e.value)
+    for runtime in ("SteamVR", "Meta Quest Link", "Monado", "Varjo"):
+        assert runtime in msg
+    with pytest.raises(DisplayUnavailable):
+        open_display("vr", lambda b: b.name)
+
+
+def test_real_pyopenxr_without_runtime_falls_back_to_offscreen(monkeypatch, tmp_path):
+    pytest.importorskip("xr")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("XR_LOADER_DEBUG", raising=False)
+    # an active-runtime manifest that points nowhere: the loader finds no runtime on any machine
+    monkeypatch.setenv("XR_RUNTIME_JSON", str(tmp_path / "no_runtime.json"))
+    renderer, name, note = open_display("auto", lambda b: Renderer(b), size=(64, 36))
+    try:
+        assert name == "offscreen"
+        assert note.startswith("no headset (") and "runtime" in note
+        assert renderer.render()
+    finally:
+        renderer.close()
+    import os
+    assert os.environ["XR_LOADER_DEBUG"] == "none"
+    # asking for the headset by name: a clear error, raised from the real driver too
+    with pytest.raises(DisplayUnavailable, match="SteamVR"):
+        open_display("xr", Renderer)
+    from engine.backends.select import make_backend
+    with pytest.raises(DisplayUnavailable, match="Monado"):
+        Renderer(make_backend("xr"))
