@@ -19,7 +19,7 @@ from replay.play import FIELD_WIDTH, Play
 
 YARD = 0.9144
 CAMERAS = ("qb", "all22", "endzone", "sideline", "free")
-QB_PITCH_DEG = -8.0
+QB_PITCH_DEG = -10.0
 EYE_BELOW_HEAD_TOP_M = 0.11
 
 

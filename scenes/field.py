@@ -37,8 +37,8 @@ def _ground_layers(meta: PlayMeta, off: palette.Kit, dfn: palette.Kit) -> tuple[
     even = (np.arange(len(stripes)) % 2) == 0
     add(stripes[even], 0, stripes[even] + 5, W, palette.GRASS)
     add(stripes[~even], 0, stripes[~even] + 5, W, palette.GRASS_ALT)
-    add(0, 0, 10, W, off.primary)          # the offense's own end zone (behind it)
-    add(L - 10, 0, L, W, dfn.primary)      # the end zone the defense protects
+    add(0, 0, 10, W, off.helmet)           # the offense's own end zone (behind it)
+    add(L - 10, 0, L, W, dfn.helmet)       # the end zone the defense protects
     # sidelines and end lines: 6 ft white border, out of bounds
     add([-2, -2, -2, L], [-2, W, -2, -2], [L + 2, L + 2, 0, L + 2], [0, W + 2, W + 2, W + 2], palette.LINE_WHITE)
     yl = np.arange(15, 110, 5, dtype=np.float32)

@@ -195,7 +195,7 @@ class Figures:
         colors[..., 3] = 1
         for i in range(P):
             kit = kits[0] if is_off[i] else kits[1]
-            table = {"jersey": kit.primary, "helmet": kit.helmet, "socks": kit.primary, "pants": palette.PANTS,
+            table = {"jersey": kit.primary, "helmet": kit.helmet, "socks": kit.helmet, "pants": palette.PANTS,
                      "skin": palette.SKIN, "glove": kit.secondary, "shoe": palette.SHOE,
                      "facemask": palette.FACEMASK}
             colors[i, :, :3] = [table.get(pt, kit.primary) for pt in lay.part]

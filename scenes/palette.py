@@ -32,6 +32,7 @@ SKIN = (0.55, 0.40, 0.30)
 SHOE = (0.08, 0.08, 0.08)
 FACEMASK = (0.62, 0.62, 0.64)
 PANTS = (0.85, 0.85, 0.82)
+AWAY_WHITE = (0.95, 0.95, 0.95)
 BALL = (0.45, 0.23, 0.10)
 # Teams missing from the table (synthetic plays, unknown codes) fall back to these, offense first.
 FALLBACK = ({"primary": "#C8102E", "secondary": "#FFFFFF"}, {"primary": "#1D428A", "secondary": "#FFC72C"})
@@ -65,29 +66,48 @@ class Kit:
     """What one team wears: jersey and helmet in the primary colour, trim in the secondary."""
 
     team: str
-    primary: RGB
+    primary: RGB  # the jersey as drawn
     secondary: RGB
     number: RGB  # jersey number colour, chosen to contrast with the jersey
+    helmet_color: RGB | None = None
 
     @property
     def helmet(self) -> RGB:
-        return self.primary
+        return self.helmet_color or self.primary
+
+
+def _number_color(jersey: RGB) -> RGB:
+    return (0.05, 0.05, 0.08) if luminance(jersey) > 0.55 else (1.0, 1.0, 1.0)
+
+
+def _lifted(c: RGB) -> RGB:
+    """Pure black shades to a silhouette: lift the darkest kits just enough for the shading to read."""
+    m = max(c)
+    return c if m >= 0.07 else tuple(v + (0.07 - m) for v in c)  # type: ignore[return-value]
 
 
 def team_kit(team: str | None, fallback: int = 0) -> Kit:
     """The kit of `team` (any spelling qbvr knows), or fallback kit 0/1 when the table lacks it."""
     code = canonical_team(team)
     entry = team_table().get(code) or FALLBACK[fallback % 2]
-    primary, secondary = hex_rgb(entry["primary"]), hex_rgb(entry["secondary"])
-    number = (0.05, 0.05, 0.08) if luminance(primary) > 0.55 else (1.0, 1.0, 1.0)
-    return Kit(code or f"team{fallback}", primary, secondary, number)
+    primary, secondary = _lifted(hex_rgb(entry["primary"])), hex_rgb(entry["secondary"])
+    return Kit(code or f"team{fallback}", primary, secondary, _number_color(primary))
+
+
+def look_alike(a: RGB, b: RGB, *, shade: tuple[float, float] = (0.55, 1.0), tol: float = 0.12) -> bool:
+    """True when `a` can pass for `b` somewhere in the shading range (navy in light vs royal blue in shadow)."""
+    import numpy as np
+    va, vb = np.asarray(a, float), np.asarray(b, float)
+    ks = np.linspace(shade[0], shade[1], 12)
+    d1 = min(np.linalg.norm(va - k * vb) for k in ks)
+    d2 = min(np.linalg.norm(vb - k * va) for k in ks)
+    return min(d1, d2) < tol
 
 
 def play_kits(offense: str | None, defense: str | None) -> tuple[Kit, Kit]:
-    """Kits of both teams; when both would look alike (same primary) the defense wears its secondary."""
+    """Kits of both teams. When the two jerseys would look alike under shading, the defense wears white with its
+    colour on helmet and numbers, as away teams do."""
     off, dfn = team_kit(offense, 0), team_kit(defense, 1)
-    dist = sum((a - b) ** 2 for a, b in zip(off.primary, dfn.primary)) ** 0.5
-    if dist < 0.15:
-        sec = dfn.secondary
-        dfn = Kit(dfn.team, sec, dfn.primary, (0.05, 0.05, 0.08) if luminance(sec) > 0.55 else (1.0, 1.0, 1.0))
+    if look_alike(off.primary, dfn.primary):
+        dfn = Kit(dfn.team, AWAY_WHITE, dfn.primary, dfn.primary, helmet_color=dfn.primary)
     return off, dfn

@@ -18,6 +18,9 @@ from .interface import DisplayOutputs, DisplayUnavailable, Pose, ViewParams, Vie
 MODES = ("window", "offscreen")
 PIPE_MODULES = {"window": "pandagl", "offscreen": "p3headlessgl"}
 _configured = False
+# One pipe per mode for the whole process: a headless pipe terminates the process-wide EGL display when it is
+# destroyed, which would break every other open buffer. Pipes are cheap to keep; outputs come and go.
+_pipes: dict[str, GraphicsPipe] = {}
 
 
 def configure_panda() -> None:
@@ -69,7 +72,11 @@ class PandaDisplay:
         if self.mode == "window" and not display_available():
             raise DisplayUnavailable("no display for a window (DISPLAY is not set): use --screenshot or --frames "
                                      "to render offscreen")
-        pipe = GraphicsPipeSelection.get_global_ptr().make_module_pipe(PIPE_MODULES[self.mode])
+        pipe = _pipes.get(self.mode)
+        if pipe is None:
+            pipe = GraphicsPipeSelection.get_global_ptr().make_module_pipe(PIPE_MODULES[self.mode])
+            if pipe is not None and pipe.is_valid():
+                _pipes[self.mode] = pipe
         if pipe is None or not pipe.is_valid():
             raise DisplayUnavailable(f"cannot open the {self.mode} graphics pipe ({PIPE_MODULES[self.mode]}): "
                                      "is OpenGL/EGL installed (libegl1, libgl1-mesa-dri)?")
