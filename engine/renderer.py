@@ -110,6 +110,9 @@ class Renderer:
         return True
 
     def _apply(self, view: View, p: ViewParams) -> None:
+        px = (view.region.get_pixel_width(), view.region.get_pixel_height())
+        if px != view.pixel_size and px[0] > 0 and px[1] > 0:  # a resized window keeps its lens undistorted
+            view.pixel_size = px
         x, y, z = p.pose.position
         view.camera.set_pos(x, y, z)
         w, qx, qy, qz = p.pose.orientation

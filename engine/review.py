@@ -2,7 +2,8 @@
 
 Keys: space play/pause; left/right step 0.1 s (shift: 1 s); [ and ] halve/double the speed; 1-5 cameras
 (qb, all22, endzone, sideline, free); home back to the start; L toggles looping; esc or q quits.
-In the free camera, drag with the left mouse button to orbit and use the wheel to zoom.
+Drag on the timeline to scrub; drag anywhere else to orbit (the free camera takes over from the current one);
+the wheel zooms the free camera.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class ReviewController:
         self.timeline = timeline
         self.running = True
         self._drag_from: tuple[float, float] | None = None
+        self._scrubbing = False
 
     def handle(self, event: str) -> None:
         tl, v = self.timeline, self.view
@@ -55,11 +57,29 @@ class ReviewController:
             v.orbit.zoom(-1)
 
     def drag(self, mouse: tuple[float, float] | None, held: bool) -> None:
-        if self.view.camera != "free" or mouse is None or not held:
+        """Left button held: on the timeline it scrubs; elsewhere it orbits (switching to the free camera, which
+        starts where the current camera is)."""
+        if mouse is None or not held:
             self._drag_from = None
+            self._scrubbing = False
+            return
+        hud = self.view.hud
+        t = None
+        if hud is not None and (self._drag_from is None or self._scrubbing):
+            t = hud.time_at(*mouse, anywhere=self._scrubbing)
+        if t is not None:
+            self._scrubbing = True
+            self.timeline.seek(t)
+            self._drag_from = mouse
+            return
+        if self._scrubbing:
             return
         if self._drag_from is not None:
-            self.view.orbit.drag((mouse[0] - self._drag_from[0]) / 2, (mouse[1] - self._drag_from[1]) / 2)
+            dx, dy = mouse[0] - self._drag_from[0], mouse[1] - self._drag_from[1]
+            if self.view.camera != "free" and abs(dx) + abs(dy) > 0.01:
+                self.view.set_camera("free")
+            if self.view.camera == "free":
+                self.view.orbit.drag(dx / 2, dy / 2)
         self._drag_from = mouse
 
 

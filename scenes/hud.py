@@ -19,7 +19,7 @@ MARKED_EVENTS = {
     "tackle": "tackle", "handoff": "handoff", "run": "run", "out_of_bounds": "oob", "play_action": "PA",
 }
 KEYS_HELP = ("space play/pause   left/right step   shift+left/right 1 s   [ ] speed   "
-             "1-5 camera (qb all22 endzone sideline free)   home restart   L loop   esc quit")
+             "1-5 camera (qb all22 endzone sideline free)   home restart   L loop   esc quit   drag: scrub/orbit")
 
 
 def situation_text(play: Play) -> str:
@@ -73,6 +73,15 @@ class Hud:
                               (1, 0.25, 0.2, 1))
         if show_keys:
             self._text("keys", KEYS_HELP, 0, bottom - 0.07, 0.032, TextNode.A_center)
+
+    def time_at(self, mouse_x: float, mouse_y: float, *, anywhere: bool = False) -> float | None:
+        """Play time under a mouse position (window coordinates in [-1, 1]) on the timeline, else None;
+        `anywhere`: the time under the mouse's x wherever it is (a scrub that left the bar)."""
+        x = mouse_x * self.aspect
+        if not anywhere and (abs(mouse_y - self.bar_y) > 0.06 or not self.bar_l - 0.02 <= x <= self.bar_r + 0.02):
+            return None
+        u = (min(max(x, self.bar_l), self.bar_r) - self.bar_l) / (self.bar_r - self.bar_l)
+        return self.t0 + u * (self.t1 - self.t0)
 
     def _x(self, t: float) -> float:
         u = 0.0 if self.t1 <= self.t0 else (t - self.t0) / (self.t1 - self.t0)

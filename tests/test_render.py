@@ -343,3 +343,44 @@ def test_other_cameras_show_the_play(renderer, real_pass_play, camera):
         assert_plausible_picture(img, view.scene.kits, f"{camera} at the snap", balanced=False)
     finally:
         close_play(view)
+
+
+def test_view_projection_from_fov_tangents(renderer):
+    """A headset's asymmetric frustum (OpenXR xrFov tangents) maps onto the view's lens exactly."""
+    from panda3d.core import Point2, Point3
+
+    from engine.backends.interface import FovTangents
+    v = renderer.views[0]
+    try:
+        renderer._set_fov(v, FovTangents(left=-0.9, right=1.1, up=0.8, down=-0.7))
+        p = Point2()
+        assert v.lens.project(Point3(1.09, 1, 0), p) and p.x > 0.98
+        assert not v.lens.project(Point3(1.11, 1, 0), p)
+        assert v.lens.project(Point3(-0.89, 1, 0), p) and p.x < -0.98
+        assert not v.lens.project(Point3(0, 1, 0.81), p) and v.lens.project(Point3(0, 1, -0.69), p)
+    finally:
+        renderer._set_fov(v, None)
+
+
+def test_review_mouse_scrubs_the_timeline_and_orbits(renderer, tiny_play):
+    from replay.timebase import Timeline
+
+    from engine.review import ReviewController
+    clock = [0.0]
+    tl = Timeline.for_play(tiny_play, clock=lambda: clock[0])
+    view = open_play(renderer, tiny_play, camera="qb", hud=True, t_range=(tl.start, tl.end))
+    try:
+        update_frame(view, tl.now())
+        ctl = ReviewController(view, tl)
+        hud = view.hud
+        mid = (hud.bar_l + hud.bar_r) / 2 / hud.aspect
+        ctl.drag((mid, hud.bar_y), True)
+        assert np.isclose(tl.now(), (tl.start + tl.end) / 2, atol=0.05) and view.camera == "qb"
+        ctl.drag((hud.bar_r / hud.aspect, hud.bar_y + 0.5), True)  # still scrubbing while the button is held
+        assert np.isclose(tl.now(), tl.end, atol=0.05)
+        ctl.drag(None, False)
+        ctl.drag((0.0, 0.2), True)
+        ctl.drag((0.2, 0.3), True)
+        assert view.camera == "free"
+    finally:
+        close_play(view)

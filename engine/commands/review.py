@@ -22,7 +22,7 @@ DESCRIPTION = """Review a stored play in 3D.
 
 Interactive keys: space play/pause; left/right step 0.1 s (shift: 1 s); [ ] slower/faster;
 1-5 camera (qb, all22, endzone, sideline, free); home restart; L loop; esc or q quit.
-Free camera: drag with the left mouse button to orbit, mouse wheel to zoom.
+Mouse: drag on the timeline to scrub; drag elsewhere to orbit (free camera); wheel to zoom.
 """
 
 EXAMPLES = """examples:
