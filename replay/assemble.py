@@ -10,6 +10,7 @@ time, derived acceleration, roles and the self-check — happens here, once, the
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ class PlayContext:
     path: str
     direction: str | None = None  # raw playDirection: "left" / "right"
     los_raw: float | None = None  # line of scrimmage in raw (un-normalised) x
+    los_x: float | None = None  # line of scrimmage already normalised (sources that give it from the offense's side)
     players: dict[int, dict[str, Any]] = field(default_factory=dict)  # nfl_id -> height_m, weight_kg, position, name
     roles: dict[int, str] = field(default_factory=dict)  # nfl_id -> one of play.ROLES
     player_extra: dict[str, dict[int, Any]] = field(default_factory=dict)  # label -> nfl_id -> value
@@ -128,7 +130,9 @@ def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
     # Snap: the event, else inferred from the ball's (or the offense's) first movement.
     snap_i = _event_index(events, "ball_snap")
     if snap_i is None:
-        snap_i, how = _infer_snap(arrays, ball_x, ball_y, off_cols, events)
+        # A synthesised ball track starts at the release: only a tracked ball can tell the snap.
+        bx, by = (ball_x, ball_y) if is_ball.any() else (np.full(F, np.nan, np.float32),) * 2
+        snap_i, how = _infer_snap(arrays, bx, by, off_cols, events)
         events = sorted(events + [(snap_i, "ball_snap")])
         flags["inferred_snap"] = f"no ball_snap event; snap inferred at frame {int(frame_id[snap_i])} from {how}"
     _drop_wonky_ball(ball_x, ball_y, snap_i, events, flags)
@@ -160,6 +164,8 @@ def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
     # Line of scrimmage and first-down line, normalised.
     if ctx.los_raw is not None and not math.isnan(ctx.los_raw):
         meta.los_x = float(FIELD_LENGTH - ctx.los_raw) if direction == "left" else float(ctx.los_raw)
+    elif ctx.los_x is not None and not math.isnan(ctx.los_x):
+        meta.los_x = float(ctx.los_x)
     elif not np.isnan(ball_x[snap_i]):
         meta.los_x = float(ball_x[snap_i])
         flags["los_from_ball"] = "line of scrimmage taken from the ball at the snap"
@@ -303,7 +309,9 @@ def _infer_snap(arrays: dict[str, np.ndarray], bx: np.ndarray, by: np.ndarray, o
     s = arrays["s"][:, off_cols]
     if np.isnan(s).all():
         s = np.hypot(np.gradient(arrays["x"][:, off_cols], axis=0), np.gradient(arrays["y"][:, off_cols], axis=0)) * FPS
-    med = np.nanmedian(s, axis=1)
+    with warnings.catch_warnings():  # frames where no offensive player has a speed (e.g. BDB 2026 output)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.nanmedian(s, axis=1)
     moving = np.flatnonzero(med[start:] > 1.0) + start
     if len(moving):
         return int(max(moving[0] - 1, 0)), "the offense's first collective movement"

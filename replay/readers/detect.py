@@ -5,7 +5,9 @@ from __future__ import annotations
 from ..sources import Source
 
 # Companion (play-level) tables of the BDB releases, by a header signature.
+# Checked in order: supplementary_data.csv (2026) also has game columns, so it comes before games.
 COMPANIONS = {
+    "supplementary": ({"game_id", "play_id", "play_description"},),
     "games": ({"gameId", "homeTeamAbbr", "visitorTeamAbbr"}, {"game_id", "home_team_abbr"}),
     "plays": ({"gameId", "playId", "playDescription"}, {"gameId", "playId", "playDescription"}),
     "players": ({"nflId", "displayName"}, {"nflId", "PositionAbbr"}),
@@ -13,7 +15,8 @@ COMPANIONS = {
     "player_play": ({"gameId", "playId", "nflId", "wasInitialPassRusher"},),
     "tackles": ({"gameId", "playId", "nflId", "tackle"},),
     "targets": ({"gameId", "playId", "targetNflId"},),
-    "supplementary": ({"game_id", "play_id", "play_description"},),
+    "pff_special_teams": ({"gameId", "playId", "snapDetail"}, {"gameId", "playId", "kickType", "hangTime"}),
+    "bdb2026_output": ({"game_id", "play_id", "nfl_id", "frame_id", "x", "y"},),  # paired by name with its input
 }
 
 
