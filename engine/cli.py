@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "engine.commands.demo",
     "engine.commands.review",
     "engine.commands.cp",
+    "engine.commands.xr",
 ]
 
 EPILOG = """examples:

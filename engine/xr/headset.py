@@ -161,6 +161,7 @@ class HeadsetBackend:
         self.frame: HeadsetFrame | None = None  # the frame waited for and not yet ended
         self.last: HeadsetFrame | None = None
         self.frames = 0
+        self.period_ns = 0                      # the runtime's display period, from the last xrWaitFrame
         self.gaze_sources = {"eye": 0, "head": 0}
         self._views: list[XrView] | None = None
         self._pending = False
@@ -271,6 +272,7 @@ class HeadsetBackend:
             self.driver.idle()
             return None
         timing = self.driver.wait_frame()
+        self.period_ns = timing.period_ns
         self.driver.begin_frame()
         self._pending = True
         t = timing.display_time_ns

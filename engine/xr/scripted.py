@@ -63,6 +63,27 @@ class HeadsetTrace:
         return len(self.display_time_ns)
 
 
+def standing_trace(seconds: float, *, hz: float = 90.0, height: float = 1.8, eyes: bool = False) -> HeadsetTrace:
+    """A trainee standing still and scanning: head yaw sweeping +-35 degrees every 4 s, pitch a few degrees
+    down, a slight sway. With `eyes`, an eye tracker leading the head by 10 degrees toward where it turns."""
+    n = max(2, int(round(seconds * hz)))
+    t = np.arange(n) / hz
+    ns = 1_000_000_000_000 + np.round(t * 1e9).astype(np.int64)
+    yaw = np.radians(35.0) * np.sin(2 * np.pi * t / 4.0)
+    pitch = np.radians(-6.0 + 2.0 * np.sin(2 * np.pi * t / 3.0))
+    qy = np.stack([np.cos(yaw / 2), 0 * t, np.sin(yaw / 2), 0 * t], 1)     # about OpenXR +Y (up)
+    qx = np.stack([np.cos(pitch / 2), np.sin(pitch / 2), 0 * t, 0 * t], 1)  # about OpenXR +X (right)
+    from .coords import quat_multiply
+    q = quat_multiply(qy, qx)
+    pos = np.stack([0.03 * np.sin(2 * np.pi * t / 5.0), np.full(n, height), 0.02 * np.cos(2 * np.pi * t / 5.0)], 1)
+    kw = {}
+    if eyes:
+        lead = yaw + np.radians(10.0) * np.cos(2 * np.pi * t / 4.0)
+        kw = {"eye_position": pos.copy(), "eye_time_ns": ns - 2_000_000,
+              "eye_orientation": quat_multiply(np.stack([np.cos(lead / 2), 0 * t, np.sin(lead / 2), 0 * t], 1), qx)}
+    return HeadsetTrace(ns, pos, q, **kw)
+
+
 class ScriptedHeadset:
     """A `HeadsetDriver` replaying a `HeadsetTrace`: the runtime starts the session before frame 0 (READY ...
     FOCUSED), delivers the trace's extra events, and shuts down (STOPPING ... EXITING) after the last frame."""
