@@ -233,3 +233,14 @@ def test_real_pyopenxr_without_runtime_falls_back_to_offscreen(monkeypatch, tmp_
     from engine.backends.select import make_backend
     with pytest.raises(DisplayUnavailable, match="Monado"):
         Renderer(make_backend("xr"))
+
+
+def test_a_session_that_never_starts_waits_then_gives_up(tiny_play):
+    drv = ScriptedHeadset(trace(5), eye_size=(32, 32), auto_start=False)
+    be = HeadsetBackend(drv)
+    r = Renderer(be)
+    try:
+        assert run_headset_loop(be, lambda f: True, r.render, max_wait_s=0.05) == 0
+        assert drv.tick > 0 and "begin_session" not in drv.calls and not be.should_close()
+    finally:
+        r.close()

@@ -118,7 +118,7 @@ def run_check(seconds: float = 10.0, *, scripted: bool = False, out=print) -> in
 
     out(f"running the test scene for {seconds:g} s: look around, pull a trigger, take the headset off and on")
     try:
-        run_headset_loop(backend, step, render)
+        run_headset_loop(backend, step, render, max_wait_s=30.0)
     finally:
         period[0] = backend.period_ns or _median_period(times)
         renderer.close()

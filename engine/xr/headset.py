@@ -325,15 +325,22 @@ class HeadsetBackend:
 
 
 def run_headset_loop(backend: HeadsetBackend, step: Callable[[HeadsetFrame], bool], render: Callable[[], bool],
-                     *, max_frames: int | None = None) -> int:
+                     *, max_frames: int | None = None, max_wait_s: float | None = None) -> int:
     """Drive a headset in Panda3D's task order: wait for the frame, `step(frame)` (update the play at
     `frame.play_time`, measure gaze; False stops), `render()` (the renderer: begin frame, draw eyes, end frame).
-    Frames without a session keep polling events. Returns the number of frames stepped."""
+    Without a running session it keeps polling events (the headset is off, the runtime's menu is up), for at most
+    `max_wait_s` seconds in a row when given. Returns the number of frames stepped."""
     n = 0
+    waiting_since: float | None = None
     while not backend.should_close():
         frame = backend.wait()
         if frame is None:
+            now = time.monotonic()
+            waiting_since = waiting_since if waiting_since is not None else now
+            if max_wait_s is not None and now - waiting_since > max_wait_s:
+                break
             continue
+        waiting_since = None
         if not step(frame):
             backend.skip_frame()
             break
