@@ -671,7 +671,7 @@ def test_issue2_bad_play_in_week_file_skipped_others_import(tmp_path):
     assert sorted(result.imported) == [f"{GID}:1", f"{GID}:3"]
     reasons = dict(result.skipped)
     assert "not in plays.csv" in reasons[f"{GID}:2"]
-    assert "nflId" in reasons[f"{GID}:4"] or "football" in reasons[f"{GID}:4"]
+    assert "player rows without nflId" in reasons[f"{GID}:4"]
     right = store.load(f"{GID}:3")
     assert right.meta.play_direction == "right"
     np.testing.assert_allclose(right.x, store.load(f"{GID}:1").x, atol=1e-4)
@@ -698,3 +698,50 @@ def test_issue2_bdb_streaming_chunks_same_result(tmp_path):
     assert whole.keys() == small.keys() and len(whole) == 2
     for k in whole:
         np.testing.assert_array_equal(whole[k].x, small[k].x)
+
+
+# ---------------------------------------------------------------- the real BDB 2019 tables
+
+@pytest.mark.shared_data
+def test_issue2_bdb2019_real_tables(tmp_path):
+    """The real plays/games/players tables of BDB 2019 (read in place) with a tracking file in their exact
+    schema for the real play 2017091004:73 (ARI at DET, "C.Palmer pass short right to L.Fitzgerald", ball on
+    ARI 23): teams from home/away, LOS from yardlineSide, the clock from "14:54:00", heights from `6'05"`."""
+    from conftest import shared_path
+    folder = shared_path("bdb2019")
+    players = pd.read_csv(folder / "players.csv")
+    los = 33.0  # ARI's own 23, offense toward +x after normalisation
+    rows, info = synthetic_rows(los=los, direction="left")
+    real = {1000: 2505245, 1006: 2506106}  # Carson Palmer, Larry Fitzgerald
+    used = set(real.values())
+    for nid, pos in rows[~rows.is_ball].drop_duplicates("nfl_id")[["nfl_id", "position"]].itertuples(index=False):
+        if int(nid) in real:
+            continue
+        pick = players[(players.PositionAbbr == pos) & ~players.nflId.isin(used)].nflId.iloc[0]
+        real[int(nid)] = int(pick)
+        used.add(int(pick))
+    names = players.set_index("nflId")
+    ball = rows.is_ball
+    ids = rows.nfl_id.map(lambda n: real.get(int(n)) if n == n else np.nan)
+    track = pd.DataFrame({
+        "time": "2017-09-10 17:05:11", "x": rows.x.round(2), "y": rows.y.round(2), "s": rows.s.round(2),
+        "dis": 0.1, "dir": np.where(ball, np.nan, rows.dir.round(2)), "event": rows.event.replace("", np.nan),
+        "nflId": ids, "displayName": [("football" if b else f"{names.FirstName[i]} {names.LastName[i]}")
+                                      for b, i in zip(ball, ids)],
+        "jerseyNumber": rows.jersey, "team": np.where(ball, "ball", np.where(rows.side == "off", "away", "home")),
+        "frame.id": rows.frame_id, "gameId": 2017091004, "playId": 73})
+    path = write_csv(track, tmp_path / "tracking_gameId_2017091004.csv")
+    jobs_paths = [path, folder / "plays.csv", folder / "games.csv", folder / "players.csv"]
+    (play,) = list(iter_plays(jobs_paths))
+    assert not isinstance(play, PlayError), play
+    m = play.meta
+    assert (m.season, m.week, m.offense_team, m.defense_team, m.home_team, m.away_team) == \
+        (2017, 1, "ARI", "DET", "DET", "ARI")
+    assert m.game_clock == "14:54" and m.down == 1 and m.distance == 10 and m.pass_result == "C"
+    assert m.los_x == pytest.approx(los) and m.first_down_x == pytest.approx(los + 10)
+    assert m.play_direction == "left" and m.direction_inferred
+    assert m.target_nfl_id == 2506106
+    qb = play.passer()
+    assert play.roster.nfl_id[qb] == 2505245 and play.roster.height_m[qb] == pytest.approx(77 * 0.0254)
+    snap = play.event_frame("ball_snap")
+    assert play.x[snap, qb] < m.los_x < np.nanmean(play.x[snap, play.roster.side == "def"])

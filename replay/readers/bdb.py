@@ -124,55 +124,93 @@ def _ids(df: pd.DataFrame, cols: tuple[str, ...], kind: str, tables: Tables) -> 
     return out
 
 
+class RowLookup:
+    """Key -> one table row as a dict, made on demand: a big table never becomes a dict per row."""
+
+    def __init__(self, df: pd.DataFrame | None = None, pos: dict | None = None):
+        self.df, self.pos = df, pos or {}
+
+    def get(self, key: Any, default: Any = None) -> dict[str, Any] | None:
+        i = self.pos.get(key)
+        return default if i is None else self.df.iloc[i].to_dict()
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+
+class PlayerRows:
+    """(gameId, playId) -> nflId -> row of a per-player-per-play table (pff, player_play, tackles), made on
+    demand (player_play.csv has ~350k rows of 50 columns)."""
+
+    def __init__(self, df: pd.DataFrame | None = None, groups: dict | None = None, nfl: np.ndarray | None = None):
+        self.df, self.groups, self.nfl = df, groups or {}, nfl
+
+    def get(self, key: Key, default: Any = None) -> dict[int, dict[str, Any]]:
+        idx = self.groups.get(key)
+        if idx is None:
+            return {} if default is None else default
+        out: dict[int, dict[str, Any]] = {}
+        for n, rec in zip(self.nfl[idx].tolist(), self.df.iloc[idx].to_dict("records")):
+            out.setdefault(n, rec)  # first row wins, as for tracking duplicates
+        return out
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+
+def _first_positions(keys: list) -> dict:
+    """key -> position of its first row."""
+    return dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
+
+
 def play_index(tables: Tables, kind: str, near: Source, *, required_for: str | None = None,
-               game: str = "gameId", play: str = "playId") -> dict[Key, dict[str, Any]]:
-    """(gameId, playId) -> row of a play-level table (plays, targets, supplementary...). {} when the optional
-    table is absent; InputError naming the table when `required_for` says what it is needed for."""
+               game: str = "gameId", play: str = "playId") -> RowLookup:
+    """(gameId, playId) -> row of a play-level table (plays, targets, supplementary...). Empty when the
+    optional table is absent; InputError naming the table when `required_for` says what it is needed for."""
     df = tables.require(kind, required_for, near) if required_for else tables.get(kind)
     if df is None:
-        return {}
+        return RowLookup()
 
-    def build() -> dict[Key, dict[str, Any]]:
+    def build() -> RowLookup:
         _need_columns(df, kind, tables, (game, play))
         g, p = _ids(df, (game, play), kind, tables)
-        ok = ~(np.isnan(g) | np.isnan(p))
-        recs = df[ok].to_dict("records")
-        return dict(zip(zip(g[ok].astype(np.int64).tolist(), p[ok].astype(np.int64).tolist()), recs))
+        ok = np.flatnonzero(~(np.isnan(g) | np.isnan(p)))
+        keys = list(zip(g[ok].astype(np.int64).tolist(), p[ok].astype(np.int64).tolist()))
+        return RowLookup(df.iloc[ok].reset_index(drop=True), _first_positions(keys))
 
     return _cached(tables, f"play:{kind}:{game}:{play}", build)
 
 
 def game_index(tables: Tables, near: Source, *, required_for: str | None = None,
-               game: str = "gameId") -> dict[int, dict[str, Any]]:
+               game: str = "gameId") -> RowLookup:
     df = tables.require("games", required_for, near) if required_for else tables.get("games")
     if df is None:
-        return {}
+        return RowLookup()
 
-    def build() -> dict[int, dict[str, Any]]:
+    def build() -> RowLookup:
         _need_columns(df, "games", tables, (game,))
         (g,) = _ids(df, (game,), "games", tables)
-        ok = ~np.isnan(g)
-        return dict(zip(g[ok].astype(np.int64).tolist(), df[ok].to_dict("records")))
+        ok = np.flatnonzero(~np.isnan(g))
+        return RowLookup(df.iloc[ok].reset_index(drop=True), _first_positions(g[ok].astype(np.int64).tolist()))
 
     return _cached(tables, f"games:{game}", build)
 
 
 def player_play_index(tables: Tables, kind: str, *, game: str = "gameId", play: str = "playId",
-                      nfl: str = "nflId") -> dict[Key, dict[int, dict[str, Any]]]:
-    """(gameId, playId) -> nflId -> row of a per-player-per-play table (pff, player_play, tackles); {} if absent."""
+                      nfl: str = "nflId") -> PlayerRows:
+    """(gameId, playId) -> nflId -> row of a per-player-per-play table; empty if the table is absent."""
     df = tables.get(kind)
     if df is None:
-        return {}
+        return PlayerRows()
 
-    def build() -> dict[Key, dict[int, dict[str, Any]]]:
+    def build() -> PlayerRows:
         _need_columns(df, kind, tables, (game, play, nfl))
         g, p, n = _ids(df, (game, play, nfl), kind, tables)
-        ok = ~(np.isnan(g) | np.isnan(p) | np.isnan(n))
-        out: dict[Key, dict[int, dict[str, Any]]] = {}
-        for gi, pi, ni, rec in zip(g[ok].astype(np.int64).tolist(), p[ok].astype(np.int64).tolist(),
-                                   n[ok].astype(np.int64).tolist(), df[ok].to_dict("records")):
-            out.setdefault((gi, pi), {}).setdefault(ni, rec)  # first row wins, as for tracking duplicates
-        return out
+        ok = np.flatnonzero(~(np.isnan(g) | np.isnan(p) | np.isnan(n)))
+        sub = df.iloc[ok].reset_index(drop=True)
+        keys = pd.DataFrame({"g": g[ok].astype(np.int64), "p": p[ok].astype(np.int64)})
+        groups = {(int(a), int(b)): v for (a, b), v in keys.groupby(["g", "p"], sort=False).indices.items()}
+        return PlayerRows(sub, groups, n[ok].astype(np.int64))
 
     return _cached(tables, f"pp:{kind}", build)
 
@@ -378,7 +416,7 @@ def stream_plays(src: Source, chunks: Iterator[pd.DataFrame], game_col: str, pla
             yield e
 
 
-def play_row(plays: dict[Key, dict[str, Any]], gid: int, pid: int, src: Source, table: str = "plays.csv"
+def play_row(plays: RowLookup, gid: int, pid: int, src: Source, table: str = "plays.csv"
              ) -> dict[str, Any]:
     row = plays.get((gid, pid))
     if row is None:
