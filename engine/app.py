@@ -26,6 +26,7 @@ from scenes.pose_source import PoseSource
 from .renderer import Renderer
 
 YARD = 0.9144
+BALL_HIDDEN_NEAR_EYE_M = 0.75
 
 
 @dataclass
@@ -91,11 +92,16 @@ def update_frame(view: PlayView, t: float) -> None:
         pos = (root[0], root[1], 0.0) if root is not None else (line_of_scrimmage_m(view.scene.play) - 7 * YARD,
                                                                  160 / 6 * YARD, 0.0)
         r.place_rig(pos, -90.0)
+        view.scene.figures.set_eye(np.array([pos[0], pos[1], 1.7], np.float32))
     else:
         pose = camera_pose(view.camera, view.scene.play, joints, view.scene.joint_names, qb=view.scene.qb,
                            orbit=view.orbit)
         view.last_pose = pose
         r.look(pose.eye, pose.target, pose.fov_h)
+        view.scene.figures.set_eye(pose.eye)
+        ball = view.scene.ball_pos
+        if view.camera == "qb" and ball is not None and np.linalg.norm(ball - pose.eye) < BALL_HIDDEN_NEAR_EYE_M:
+            view.scene.ball.root.hide()  # the ball in the QB's own hand, right at his eyes, would fill the view
     if view.hud is not None:
         view.hud.update(t, camera=view.camera, speed=view.speed, paused=view.paused)
 

@@ -1,6 +1,6 @@
 """Skeletal player figures drawn with hardware instancing: one instance per player of a figure mesh holding all
-its capsules (limbs, joint spheres, helmet; one draw call for every player), and one instance per jersey
-number plate of a quad (one more draw call).
+its capsules (limbs, joint spheres, helmet), in two levels of detail (near and far: two draw calls for every
+player), and one instance per player of his two jersey number plates (one more draw call).
 
 Per frame, `Figures.update(joints)` turns the `[P, J, 3]` joint array into segment endpoints with a few
 vectorised numpy operations and uploads them into a buffer texture; the shaders do the rest.
@@ -33,9 +33,15 @@ LIMBS = {
     "hip": (0.110, "pants"), "knee": (0.088, "pants"), "ankle": (0.060, "socks"),
     "heel": (0.045, "shoe"), "toe": (0.045, "shoe"),
 }
-PADS = {"knee": (0.095, "pants")}  # joint spheres
+PADS = {"knee": (0.095, "pad")}  # joint spheres
 # Software rasterisers pay per triangle: thick parts get smooth capsules, thin limbs coarse ones.
 DETAIL_THICK, DETAIL_THIN, THICK_M = (8, 2), (6, 1), 0.14
+DETAIL_HELMET = (10, 3)
+# Level of detail: players farther than LOD_NEAR_M from the eye use the coarse figure (half the triangles).
+LOD_NEAR_M = 12.0
+DETAIL_FAR, DETAIL_FAR_SMALL, DETAIL_FAR_HELMET = (5, 1), (4, 1), (6, 2)
+FAR_DROPPED = {"facemask", "pad"}
+FAR_SMALL = {"glove", "shoe", "skin"}
 HELMET_R, FACEMASK_R = 0.150, 0.045
 FACE = {"nose", "eye", "ear", "mouth"}
 DROPPED = {"heel"}  # the foot capsule (ankle to big toe) covers it
@@ -140,18 +146,29 @@ def figure_layout(joint_names: list[str] | tuple[str, ...], parents: np.ndarray)
     return FigureLayout(np.array(sw), np.array(ew), np.array(rad, np.float32), part, chest.astype(np.float32), ls, rs)
 
 
-def figure_mesh(radius: np.ndarray):
+def figure_mesh(radius: np.ndarray, parts: list[str] | None = None, *, far: bool = False):
     """One whole figure as a GeomNode: a capsule per segment, each vertex tagged with its segment index (column
-    `segment`), tessellated by the segment's thickness."""
+    `segment`), tessellated by the segment's thickness. `far`: the distant version beyond `LOD_NEAR_M`, coarse
+    and without knee pads and facemask (a third of the triangles)."""
     verts, tris, seg, base = [], [], [], 0
     for k, r in enumerate(np.asarray(radius).tolist()):
-        v, t = unit_capsule(*(DETAIL_THICK if r >= THICK_M else DETAIL_THIN))
+        part = parts[k] if parts is not None else ""
+        if far:
+            if part in FAR_DROPPED:
+                continue
+            detail = (DETAIL_FAR_HELMET if part == "helmet" else DETAIL_FAR_SMALL if part in FAR_SMALL
+                      else DETAIL_FAR)
+        elif part == "helmet":
+            detail = DETAIL_HELMET  # the part seen closest and most often: round, not faceted
+        else:
+            detail = DETAIL_THICK if r >= THICK_M else DETAIL_THIN
+        v, t = unit_capsule(*detail)
         verts.append(v)
         tris.append(t + base)
         seg.append(np.full(len(v), k, np.float32))
         base += len(v)
     return make_geom(np.concatenate(verts), np.concatenate(tris), extra={"segment": np.concatenate(seg)},
-                     name="figure")
+                     name="figure-far" if far else "figure")
 
 
 def _buffer_texture(name: str, n_texels: int, dynamic: bool) -> Texture:
@@ -196,6 +213,7 @@ class Figures:
         for i in range(P):
             kit = kits[0] if is_off[i] else kits[1]
             table = {"jersey": kit.primary, "helmet": kit.helmet, "socks": kit.helmet, "pants": palette.PANTS,
+                     "pad": palette.PANTS,
                      "skin": palette.SKIN, "glove": kit.secondary, "shoe": palette.SHOE,
                      "facemask": palette.FACEMASK}
             colors[i, :, :3] = [table.get(pt, kit.primary) for pt in lay.part]
@@ -204,16 +222,28 @@ class Figures:
         col_tex = _buffer_texture("segment-colors", P * S, False)
         col_tex.set_ram_image(colors.tobytes())
 
+        # instance -> player: near players first, then far ones; hidden players are not drawn at all
+        self._order = np.zeros((P, 4), np.float32)
+        self._order[:, 0] = np.arange(P)
+        self.order_tex = _buffer_texture("order", P, True)
+        self.order_tex.set_ram_image(self._order)
         self.root = NodePath("figures")
-        node = figure_mesh(lay.radius)
-        self.capsules = self.root.attach_new_node(node)
-        self.capsules.set_shader(capsule_shader())
-        self.capsules.set_shader_input("segments", self.seg_tex)
-        self.capsules.set_shader_input("colors", col_tex)
-        self.capsules.set_shader_input("n_segments", S)
+        self.root.set_shader_input("order", self.order_tex)
+        self.root.set_shader_input("segments", self.seg_tex)
+        self.root.set_shader_input("colors", col_tex)
+        self.root.set_shader_input("n_segments", S)
+        self.capsules = self.root.attach_new_node(figure_mesh(lay.radius, lay.part))
+        self.capsules_far = self.root.attach_new_node(figure_mesh(lay.radius, lay.part, far=True))
+        for np_, offset in ((self.capsules, 0), (self.capsules_far, 0)):
+            np_.set_shader(capsule_shader())
+            np_.set_shader_input("order_offset", offset)
+            np_.node().set_bounds(OmniBoundingVolume())
+            np_.node().set_final(True)
         self.capsules.set_instance_count(P)
-        node.set_bounds(OmniBoundingVolume())
-        node.set_final(True)
+        self.capsules_far.set_instance_count(0)
+        self._shown = np.ones(P, np.float32)
+        self._root_pos = np.zeros((P, 3), np.float32)
+        self.n_near = P
 
         # number plates: front and back of every player
         jersey = np.asarray(play.roster.jersey, np.int32)
@@ -241,12 +271,29 @@ class Figures:
         self.plates.set_shader_input("plates", self.plate_tex)
         self.plates.set_shader_input("digits", dig_tex)
         self.plates.set_shader_input("atlas", load_digit_atlas())
+        self.plates.set_shader_input("order_offset", 0)
         self.plates.set_two_sided(True)
         self.plates.set_instance_count(P)
         qnode.set_bounds(OmniBoundingVolume())
         qnode.set_final(True)
         self._plate_half = (0.13 * scale * girth, 0.11 * scale)
         self._chest_r = (LIMBS["neck"][0] * scale * girth + 0.012).astype(np.float32)
+
+    def set_eye(self, eye) -> None:
+        """Choose each player's level of detail by his distance from the eye (metres) and draw only the players
+        that are shown. Call after `update` once the camera is placed; without it every player is drawn near."""
+        d = np.linalg.norm(self._root_pos - np.asarray(eye, np.float32)[None, :], axis=1)
+        shown = self._shown > 0
+        near = np.flatnonzero(shown & (d < LOD_NEAR_M))
+        far = np.flatnonzero(shown & (d >= LOD_NEAR_M))
+        n_near, n_far = len(near), len(far)
+        self._order[: n_near + n_far, 0] = np.concatenate([near, far])
+        self.order_tex.set_ram_image(self._order)
+        self.capsules.set_instance_count(n_near)
+        self.capsules_far.set_shader_input("order_offset", n_near)
+        self.capsules_far.set_instance_count(n_far)
+        self.plates.set_instance_count(n_near + n_far)
+        self.n_near = n_near
 
     def set_hidden(self, player: int | None) -> None:
         """Hide one player (the one whose eyes the camera uses), or none."""
@@ -260,6 +307,8 @@ class Figures:
         ok = np.isfinite(joints).all(axis=(1, 2))
         J = np.where(ok[:, None, None], joints, 0.0).astype(np.float32, copy=False)
         vis = self.visible * ok
+        self._shown = vis
+        self._root_pos = J[:, 0]
         seg = self._seg
         np.matmul(lay.start_w, J, out=seg[:, :, 0, :3])
         np.matmul(lay.end_w, J, out=seg[:, :, 1, :3])

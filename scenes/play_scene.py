@@ -35,6 +35,7 @@ class PlayScene:
     kits: tuple[palette.Kit, palette.Kit]
     qb: int | None
     joints: np.ndarray | None = None
+    ball_pos: np.ndarray | None = None
     t: float | None = None
 
     @property
@@ -48,6 +49,7 @@ class PlayScene:
         self.figures.update(self.joints)
         b = np.asarray(self.poses.ball_at(t), np.float32)
         b2 = np.asarray(self.poses.ball_at(t + BALL_VELOCITY_DT), np.float32)
+        self.ball_pos = b
         self.ball.update(b, (b2 - b) / BALL_VELOCITY_DT)
         return self.joints
 

@@ -22,12 +22,15 @@ uniform mat4 p3d_ModelViewProjectionMatrix;
 uniform samplerBuffer segments;  // 2 texels per segment: (start.xyz, radius), (end.xyz, unused)
 uniform samplerBuffer colors;    // 1 texel per segment
 uniform int n_segments;          // segments per figure: one instance is one whole figure
+uniform samplerBuffer order;     // instance -> player (texel order_offset + gl_InstanceID)
+uniform int order_offset;
 in vec4 p3d_Vertex;              // xyz: unit offset in the segment frame (z along it), w: 0 start / 1 end
 in float segment;                // which of the figure's segments this vertex belongs to
 out vec3 v_normal;
 out vec3 v_color;
 void main() {
-    int k = gl_InstanceID * n_segments + int(segment);
+    int player = int(texelFetch(order, order_offset + gl_InstanceID).x);
+    int k = player * n_segments + int(segment);
     vec4 a = texelFetch(segments, k * 2);
     vec4 b = texelFetch(segments, k * 2 + 1);
     vec3 axis = b.xyz - a.xyz;
@@ -58,12 +61,14 @@ uniform samplerBuffer plates;  // 2 texels per plate: (centre.xyz, half height),
 uniform samplerBuffer digits;  // 2 texels per plate: (tens or -1, ones, 0, 0), (colour rgb, 1)
 in vec4 p3d_Vertex;            // quad corners in [-1, 1]^2
 in float plate;                // 0 front, 1 back: one instance is one player's two plates
+uniform samplerBuffer order;   // instance -> player
+uniform int order_offset;
 out vec2 v_uv;
 out vec3 v_normal;
 flat out vec2 v_digits;
 flat out vec3 v_color;
 void main() {
-    int k = gl_InstanceID * 2 + int(plate);
+    int k = int(texelFetch(order, order_offset + gl_InstanceID).x) * 2 + int(plate);
     vec4 c = texelFetch(plates, k * 2);
     vec3 u = texelFetch(plates, k * 2 + 1).xyz;
     vec3 up = vec3(0.0, 0.0, c.w);

@@ -117,6 +117,28 @@ def test_figures_upload_joint_segments_and_hide_players(tiny_play):
     assert np.all(np.isfinite(seg)) and np.all(np.isfinite(fig._plate))
 
 
+def test_level_of_detail_by_distance_and_hidden_players_not_drawn(tiny_play):
+    from scenes.figures import LOD_NEAR_M
+    fig = Figures(tiny_play, JOINT_NAMES, PARENTS, palette.play_kits("HOM", "AWY"))
+    far_tris = fig.capsules_far.node().get_geom(0).get_primitive(0).get_num_primitives()
+    near_tris = fig.capsules.node().get_geom(0).get_primitive(0).get_num_primitives()
+    assert far_tris < 0.7 * near_tris
+    J = StandingPoses(tiny_play).joints_at(0.0)
+    fig.set_hidden(0)
+    fig.update(J)
+    qb_eye = J[0, 3]
+    fig.set_eye(qb_eye)
+    d = np.linalg.norm(J[:, 0] - qb_eye, axis=1)
+    n_near = int(((d < LOD_NEAR_M) & (np.arange(len(d)) != 0)).sum())
+    assert fig.capsules.get_instance_count() == n_near == fig.n_near
+    assert fig.capsules_far.get_instance_count() == tiny_play.n_players - 1 - n_near
+    order = fig._order[: tiny_play.n_players - 1, 0].astype(int)
+    assert sorted(order.tolist()) == list(range(1, tiny_play.n_players)), "every shown player once, not the QB"
+    assert np.all(d[order[:n_near]] < LOD_NEAR_M) and np.all(d[order[n_near:]] >= LOD_NEAR_M)
+    fig.set_eye(qb_eye + np.array([0, 0, 500.0], np.float32))  # from a blimp: everyone far
+    assert fig.capsules.get_instance_count() == 0 and fig.capsules_far.get_instance_count() == tiny_play.n_players - 1
+
+
 def test_standing_poses_stand_on_the_ground_at_the_tracking_point(tiny_play):
     poses = StandingPoses(tiny_play)
     J = poses.joints_at(0.0)
