@@ -92,13 +92,13 @@ def plan_ball(play: Play, times: np.ndarray) -> BallPlan:
             k = np.flatnonzero(pre & (holder != thrower))
             start = times[k[-1]] if len(k) else 0.0
             start = min(start, t_rel - 0.6)
-            holder[(times >= max(start, 0.0)) & (times < t_rel)] = thrower
+            holder[(times >= max(start, 0.0)) & (times <= t_rel + 1e-6)] = thrower
         end = t_arr
         if end is None:  # no arrival event: in the air until someone holds it again
             k = np.flatnonzero((times > t_rel) & (holder >= 0) & (holder != (thrower if thrower is not None else -2)))
             end = times[k[0]] if len(k) else times[-1]
             t_arr = float(end)
-        holder[(times >= t_rel) & (times < end)] = -1
+        holder[(times > t_rel + 1e-6) & (times < end)] = -1
     return BallPlan(times=times, holder=holder, track_x=bx, track_y=by, thrower=thrower, t_release=t_rel,
                     t_arrive=t_arr, snapped=snapped)
 
@@ -138,7 +138,7 @@ def ball_positions(plan: BallPlan, hand: np.ndarray) -> np.ndarray:
 
 
 def _is_flight(plan: BallPlan, a: int, b: int) -> bool:
-    if plan.t_release is not None and abs(plan.times[a] - plan.t_release) < 1e-6:
+    if plan.t_release is not None and a > 0 and abs(plan.times[a - 1] - plan.t_release) < 1e-6:
         return True
     dt = plan.times[min(b, len(plan.times) - 1)] - plan.times[a]
     if dt <= 0:

@@ -108,13 +108,16 @@ class PlayMotion:
         return 0.5 * (joints[..., sk.index("l_shoulder"), :] + joints[..., sk.index("r_shoulder"), :])
 
 
-def decompose(joints: np.ndarray, parents: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Joints [N, P, J, 3] -> root [N, P, 3], unit bone directions [N, P, J, 3], median bone lengths [P, J]."""
+def decompose(joints: np.ndarray, parents: np.ndarray, *, lengths: bool = True
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Joints [N, P, J, 3] -> root [N, P, 3], unit bone directions [N, P, J, 3] float32 and (when asked)
+    median bone lengths [P, J]."""
     rel = joints - joints[:, :, np.maximum(parents, 0)]
     rel[:, :, parents < 0] = 0.0
-    ln = np.linalg.norm(rel, axis=-1)
-    dirs = rel / np.maximum(ln, 1e-12)[..., None]
-    return joints[:, :, 0].copy(), dirs.astype(np.float32), np.median(ln, axis=0).astype(np.float32)
+    ln = np.sqrt(np.einsum("npjc,npjc->npj", rel, rel))
+    rel /= np.maximum(ln, 1e-12)[..., None]
+    med = np.median(ln, axis=0).astype(np.float32) if lengths else None
+    return joints[:, :, 0].copy(), rel.astype(np.float32, copy=False), med
 
 
 def internal_times(play: Play, fps: float = INTERNAL_FPS) -> np.ndarray:
@@ -142,13 +145,25 @@ def build_motion(play: Play, pose=None, *, skeleton: Skeleton | None = None, fps
         from .pose import apply_pose
         covered = apply_pose(play, pose, times, joints, skel)
         source[covered] = "pose"
-    hand = joints[:, :, skel.index("r_hand")].astype(np.float64)
-    ball = ball_positions(plan, hand)
-    root, dirs, _ = decompose(joints, skel.parents)
+    root, dirs, _ = decompose(joints, skel.parents, lengths=False)
     # synthesised bones have exact lengths: height x fraction (pose players: their median lengths)
     blen = (heights[:, None] * skel.length[None, :]).astype(np.float32)
     if pose is not None and len(covered):
         _, _, measured = decompose(joints[:, covered], skel.parents)
         blen[covered] = measured
-    return PlayMotion(play=play, skeleton=skel, times=times, root=root.astype(np.float32), bone_dir=dirs,
-                      bone_len=blen, ball=ball, heights=heights, plan=plan, source=source)
+    motion = PlayMotion(play=play, skeleton=skel, times=times, root=root.astype(np.float32), bone_dir=dirs,
+                        bone_len=blen, ball=np.zeros((len(times), 3), np.float32), heights=heights, plan=plan,
+                        source=source)
+    hand = joints[:, :, skel.index("r_hand")]
+    if pose is not None and len(covered):
+        # measured players: keep reconstructed feet on or above the turf, and the ball in the hand exactly as
+        # joints_at reconstructs it
+        recon = motion.joints_at(times)
+        feet = [skel.index(n) for n in skel.names if n.endswith(("ankle", "heel", "toe"))]
+        dip = np.minimum(recon[:, covered][:, :, feet, 2].min(axis=2), 0.0)
+        motion.root[:, covered, 2] -= dip
+        for k, col in enumerate(covered):
+            recon[:, col, :, 2] -= dip[:, k, None]
+        hand = recon[:, :, skel.index("r_hand")]
+    motion.ball = ball_positions(plan, hand.astype(np.float64))
+    return motion

@@ -19,11 +19,12 @@ def mpjpe(pred: np.ndarray, truth: np.ndarray, mask: np.ndarray | None = None) -
 
 
 def bone_length_spread(joints: np.ndarray, parents: np.ndarray) -> float:
-    """Largest relative deviation of any bone's length from its median over time: joints [N, ..., J, 3]."""
+    """Largest relative spread (max - min) / min of any bone's length over time: joints [N, ..., J, 3]."""
     kids = np.flatnonzero(parents >= 0)
-    ln = np.linalg.norm(joints[..., kids, :] - joints[..., parents[kids], :], axis=-1)
-    med = np.median(ln, axis=0)
-    return float(np.max(np.abs(ln - med) / np.maximum(med, 1e-9)))
+    d = joints[..., kids, :] - joints[..., parents[kids], :]
+    ln = np.sqrt(np.einsum("...c,...c->...", d, d))
+    lo, hi = ln.min(axis=0), ln.max(axis=0)
+    return float(np.max((hi - lo) / np.maximum(lo, 1e-9)))
 
 
 def lowest_point(joints: np.ndarray, names: tuple[str, ...], side: str) -> np.ndarray:
@@ -79,7 +80,7 @@ class PlayChecks:
     min_foot_z: float
     max_tag_error_yd: float
     release_gap: float | None  # ball to passer hand at pass_forward
-    release_leaves: bool | None  # the ball is in the hand just before and away just after
+    release_leaves: bool | None  # in the hand 0.1 s before and at the release, > 0.3 m away 0.2 s after
 
 
 def check_play_motion(motion, joints: np.ndarray | None = None) -> PlayChecks:
@@ -101,8 +102,9 @@ def check_play_motion(motion, joints: np.ndarray | None = None) -> PlayChecks:
     if plan.thrower is not None and plan.t_release is not None:
         tr = plan.t_release
         hand = names.index("r_hand")
-        h = motion.joints_at(np.array([tr - 0.1, tr, tr + 0.1]))[:, plan.thrower, hand]
-        b = motion.ball_at(np.array([tr - 0.1, tr, tr + 0.1]))
+        probe = np.array([tr - 0.1, tr, tr + 0.2])
+        h = motion.joints_at(probe)[:, plan.thrower, hand]
+        b = motion.ball_at(probe)
         d = np.linalg.norm(h - b, axis=-1)
         gap = float(d[1])
         leaves = bool(d[0] < 0.01 and d[1] < 0.01 and d[2] > 0.3)

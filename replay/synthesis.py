@@ -130,7 +130,7 @@ def stance_types(play: Play) -> np.ndarray:
 
 
 def synthesize(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarray, plan: BallPlan) -> np.ndarray:
-    """Joint positions float32 [T, P, J, 3] (metres, world frame) at `times` (uniform, s from the snap)."""
+    """Joint positions float64 [T, P, J, 3] (metres, world frame) at `times` (uniform, s from the snap)."""
     times = np.asarray(times, np.float64)
     T, P = len(times), play.n_players
     dt = float(times[1] - times[0]) if T > 1 else 1.0 / 60
@@ -298,7 +298,7 @@ def synthesize(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarra
         out[:, :, J(f"{side}_elbow")] = elbow
         out[:, :, J(f"{side}_wrist")] = wrist
         out[:, :, J(f"{side}_hand")] = wrist + _unit(wrist - elbow) * (L[J(f"{side}_hand")] * H)[..., None]
-    return out.astype(np.float32)
+    return out
 
 
 def _stance_wrist(side: str, sgn: float, st: np.ndarray, sh: np.ndarray, knee: np.ndarray, trunk, yaw,
