@@ -438,6 +438,23 @@ def set_target_from_description(play: Play) -> None:
         play.flags["target_unmatched"] = f"description names {name!r}, no unique match in the offense"
 
 
+PRE_SNAP_EVENTS = {"huddle_start_offense", "huddle_break_offense", "line_set", "man_in_motion", "shift",
+                   "ball_snap", "snap_direct"}
+
+
+def flag_snap_before_data(play: Play) -> None:
+    """A play whose tracking starts after the snap (BDB 2024 plays that begin near the handoff or catch): the
+    inferred "snap" is then only the ball's first tracked movement. Said plainly in the flags."""
+    if "inferred_snap" not in play.flags:
+        return
+    snap = play.event_frame("ball_snap")
+    post = [(i, e) for i, e in play.events if e not in PRE_SNAP_EVENTS and i <= (snap or 0)]
+    if post or snap == 0:
+        first = f"'{post[0][1]}' at frame {int(play.frame_id[post[0][0]])}" if post else "the ball already moving"
+        play.flags["snap_before_data"] = (f"the tracking starts after the snap ({first}): time 0 is the ball's first "
+                                          "tracked movement, not the snap")
+
+
 def check_target_tracked(play: Play) -> None:
     """Same check build_play makes, for targets set after assembly."""
     t = play.meta.target_nfl_id

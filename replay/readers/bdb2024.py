@@ -60,6 +60,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
         ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "playDirection"),
                           los_raw=bdb.absolute_los(prow), players=players, player_extra=extra)
         play = build_play(canon, ctx)
+        bdb.flag_snap_before_data(play)
         bdb.set_target_from_description(play)
         return play
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..assemble import PlayContext, build_play
-from ..errors import PlayError
+from ..errors import InputError, PlayError
 from ..play import Play
 from ..sources import Source, read_chunks
 from ..units import height_m, weight_kg
@@ -81,7 +81,6 @@ def _read_output(src: Source | None, **opts) -> dict[tuple[int, int], pd.DataFra
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(OUTPUT_COLUMNS))
     bad = df[["game_id", "play_id", "nfl_id", "frame_id"]].isna().any(axis=1)
     if bad.any():
-        from ..errors import InputError
         k = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(src, "row without game_id, play_id, nfl_id or frame_id", line=int(df["_line"].iloc[k]),
                          expected="ids on every row")
