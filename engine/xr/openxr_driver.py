@@ -33,6 +33,7 @@ GL_SRGB8_ALPHA8 = 0x8C43
 GL_SRGB8 = 0x8C41
 GL_RGBA8 = 0x8058
 MIRROR_SIZE = (480, 270)
+LOCAL_EYE_HEIGHT_M = 1.75
 
 
 def system_supports_eye_gaze(xr, instance, system_id) -> bool:
@@ -198,15 +199,19 @@ class OpenXRDriver:
         self._binding = binding  # keep alive for the session's lifetime
         self.session = xr.create_session(self.instance, xr.SessionCreateInfo(
             system_id=self.system_id, next=ctypes.cast(ctypes.pointer(binding), ctypes.c_void_p)))
-        spaces = list(xr.enumerate_reference_spaces(self.session))
-        kind = xr.ReferenceSpaceType.STAGE if xr.ReferenceSpaceType.STAGE in spaces else xr.ReferenceSpaceType.LOCAL
+        spaces = [int(s) for s in xr.enumerate_reference_spaces(self.session)]
+        # STAGE: floor origin, the trainee's real eye height; LOCAL (seated origin) when the runtime has no stage
+        stage = int(xr.ReferenceSpaceType.STAGE.value) in spaces
+        kind = xr.ReferenceSpaceType.STAGE if stage else xr.ReferenceSpaceType.LOCAL
+        # a LOCAL origin is at the head: put ours a standing eye height below it, so eyes are never at the grass
+        origin = xr.Posef() if stage else xr.Posef(position=xr.Vector3f(0.0, -LOCAL_EYE_HEIGHT_M, 0.0))
         self.stage = xr.create_reference_space(self.session, xr.ReferenceSpaceCreateInfo(
-            reference_space_type=kind, pose_in_reference_space=xr.Posef()))
+            reference_space_type=kind, pose_in_reference_space=origin))
         self.view_space = xr.create_reference_space(self.session, xr.ReferenceSpaceCreateInfo(
             reference_space_type=xr.ReferenceSpaceType.VIEW, pose_in_reference_space=xr.Posef()))
 
     def _create_swapchains(self, xr) -> None:
-        formats = list(xr.enumerate_swapchain_formats(self.session))
+        formats = [int(f) for f in xr.enumerate_swapchain_formats(self.session)]
         fmt = next((f for f in (GL_SRGB8_ALPHA8, GL_SRGB8) if f in formats), None)
         if fmt is None:
             fmt = GL_RGBA8 if GL_RGBA8 in formats else formats[0]
