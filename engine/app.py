@@ -48,7 +48,7 @@ class PlayView:
         if name == "free" and self.camera != "free" and self.last_pose is not None:
             self.orbit = orbit_from(self.last_pose)
         self.camera = name
-        hide_qb = name == "qb" and not self.renderer.backend.tracked
+        hide_qb = name == "qb"  # first person, desktop or headset: the QB is the trainee, his body hidden
         self.scene.figures.set_hidden(self.scene.qb if hide_qb else None)
 
 

@@ -244,3 +244,29 @@ def test_a_session_that_never_starts_waits_then_gives_up(tiny_play):
         assert drv.tick > 0 and "begin_session" not in drv.calls and not be.should_close()
     finally:
         r.close()
+
+
+def test_looking_down_in_the_headset_shows_grass_not_the_qbs_body(tiny_play):
+    """The trainee is the QB: in first person his body is hidden, so looking at his feet shows the turf."""
+    n = 3
+    t = T0 + np.arange(n, dtype=np.int64) * PERIOD
+    down = np.radians(-85.0)  # about OpenXR +X: pitch down
+    q = np.tile([np.cos(down / 2), np.sin(down / 2), 0.0, 0.0], (n, 1))
+    be = HeadsetBackend(ScriptedHeadset(HeadsetTrace(t, np.tile([0.0, 1.8, 0.0], (n, 1)), q), eye_size=(64, 64)))
+    r = Renderer(be)
+    try:
+        view = open_play(r, tiny_play, camera="qb")
+        snap = tiny_play.event_time("ball_snap") or 0.0
+        assert view.scene.figures.visible[view.scene.qb] == 0
+
+        def centre():
+            run_headset_loop(be, lambda f: update_frame(view, snap) or True, r.render, max_frames=1)
+            c = r.screenshot(0)[24:40, 24:40].astype(int)
+            return ((c[..., 1] > c[..., 0] + 20) & (c[..., 1] > c[..., 2] + 10)).mean()
+        hidden = centre()
+        view.scene.figures.set_hidden(None)
+        shown = centre()
+        assert hidden > 0.9          # turf under his feet
+        assert shown < hidden - 0.2  # with the body drawn, his own helmet/shoulders/legs cover it
+    finally:
+        r.close()
