@@ -9,7 +9,6 @@ each release's tracking file plus its companion tables, and as an NGS highlights
 from __future__ import annotations
 
 import gzip
-import io
 import zipfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 
 from replay.errors import InputError, PlayError
 from replay.importer import import_paths, iter_plays
-from replay.readers import READERS, bdb2019, bdb2021, bdb2022, bdb2023, bdb2024, bdb2025, bdb2026, ngs_highlights
+from replay.readers import READERS, bdb2019, bdb2025
 from replay.readers.detect import companion_kind, tracking_reader
 from replay.store import PlayStore
 from conftest import synthetic_rows
@@ -539,6 +538,7 @@ def test_issue2_bdb2023_none_events_auto_events_pff(tmp_path):
 def test_issue2_bdb2023_auto_event_used_when_manual_missing(tmp_path):
     rows, info = base()
     files = bdb2023_files(rows, info)
+    del files["games.csv"]  # optional here: season from the game id, week from the file name
     t = files["week1.csv.gz"]
     t.loc[t.event == "pass_forward", "event"] = "None"  # only the auto pass_forward (a frame late) remains
     for n, df in files.items():
@@ -546,6 +546,7 @@ def test_issue2_bdb2023_auto_event_used_when_manual_missing(tmp_path):
     (play,) = list(iter_plays([tmp_path]))
     assert play.frame_id[play.event_frame("pass_forward")] == RELEASE_FRAME + 1
     assert "pass_forward from autoevent_passforward" in play.flags["auto_event_used"]
+    assert (play.meta.season, play.meta.week, play.meta.home_team) == (2021, 1, None)
 
 
 def test_issue2_bdb2024_missing_snap_and_tackles(tmp_path, ngs_play):

@@ -9,6 +9,7 @@ releases spell the same field differently (`GameClock`/`gameClock`/`game_clock`,
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from typing import Any, Callable, Iterator
 
@@ -257,6 +258,12 @@ def season_from_game_id(game_id: int) -> int | None:
     return year - 1 if month <= 2 else year
 
 
+def week_from_name(name: str) -> int | None:
+    """'week3.csv', 'tracking_week_3.csv', 'input_2023_w03.csv' -> 3 (when games.csv does not say)."""
+    m = re.search(r"(?:week_?|_w)(\d{1,2})(?!\d)", name, flags=re.I)
+    return int(m.group(1)) if m else None
+
+
 ST_TYPES = {"kickoff": "kickoff", "punt": "punt", "field goal": "field_goal", "extra point": "extra_point"}
 NGS_PLAY_TYPES = {"play_type_pass": "pass", "play_type_sack": "sack", "play_type_rush": "run",
                   "play_type_kickoff": "kickoff", "play_type_punt": "punt", "play_type_field_goal": "field_goal"}
@@ -453,10 +460,3 @@ def flag_snap_before_data(play: Play) -> None:
         first = f"'{post[0][1]}' at frame {int(play.frame_id[post[0][0]])}" if post else "the ball already moving"
         play.flags["snap_before_data"] = (f"the tracking starts after the snap ({first}): time 0 is the ball's first "
                                           "tracked movement, not the snap")
-
-
-def check_target_tracked(play: Play) -> None:
-    """Same check build_play makes, for targets set after assembly."""
-    t = play.meta.target_nfl_id
-    if t is not None and t not in set(play.roster.nfl_id.tolist()):
-        play.flags["target_not_tracked"] = f"targeted receiver {t} has no tracking rows"

@@ -41,6 +41,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
     games = bdb.game_index(tables, src, required_for="turn the tracking's team home/away into team codes")
     players = bdb.player_info(tables, src)
     targets = bdb.play_index(tables, "targets", src)
+    week = bdb.week_from_name(src.name)
     chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
                          dtype={"event": object, "team": object, "displayName": object, "position": object,
                                 "route": object, "playDirection": object}, **opts)
@@ -52,6 +53,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
         if grow is None:
             raise PlayError(key, src, "its game is not in games.csv: home/away cannot be told apart")
         meta = bdb.meta_from_tables(NAME, gid, pid, prow, grow, extra_columns=PLAY_EXTRA)
+        meta.week = meta.week or week
         target = bdb.integer(bdb.pick(targets.get((gid, pid)), "targetNflId"))
         if target is not None:
             meta.target_nfl_id = target

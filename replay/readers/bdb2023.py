@@ -60,6 +60,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
     pff = bdb.player_play_index(tables, "pff")
     cols, _ = src.header()
     team_col = "team" if "team" in cols else "club"
+    week = bdb.week_from_name(src.name)
     chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
                          dtype={"event": object, team_col: object, "playDirection": object}, **opts)
 
@@ -67,6 +68,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
         key = f"{gid}:{pid}"
         prow = bdb.play_row(plays, gid, pid, src)
         meta = bdb.meta_from_tables(NAME, gid, pid, prow, games.get(gid), extra_columns=PLAY_EXTRA)
+        meta.week = meta.week or week
         is_ball = bdb.ball_mask(rows, "nflId", team_col)
         nids = rows["nflId"]
         names = [players.get(int(n), {}).get("name", "") if n == n else "football" for n in nids.tolist()]

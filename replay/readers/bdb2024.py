@@ -43,6 +43,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
     players = bdb.player_info(tables, src, required_for="know each player's position (the tracking has none)")
     games = bdb.game_index(tables, src)
     tackles = bdb.player_play_index(tables, "tackles")
+    week = bdb.week_from_name(src.name)
     chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
                          dtype={"event": object, "club": object, "displayName": object, "playDirection": object},
                          **opts)
@@ -51,6 +52,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
         key = f"{gid}:{pid}"
         prow = bdb.play_row(plays, gid, pid, src)
         meta = bdb.meta_from_tables(NAME, gid, pid, prow, games.get(gid), extra_columns=PLAY_EXTRA)
+        meta.week = meta.week or week
         is_ball = bdb.ball_mask(rows, "nflId", "club", "displayName")
         canon = bdb.canonical(rows, key=key, path=str(src), frame="frameId", nfl_id="nflId", is_ball=is_ball,
                               team=rows["club"].to_numpy(object), name="displayName", jersey="jerseyNumber")

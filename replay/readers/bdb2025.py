@@ -97,6 +97,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
     players = bdb.player_info(tables, src, required_for="know each player's position (the tracking has none)")
     games = bdb.game_index(tables, src)
     player_play = bdb.player_play_index(tables, "player_play")
+    week = bdb.week_from_name(src.name)
     chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
                          dtype={"event": object, "club": object, "displayName": object, "playDirection": object,
                                 "frameType": object}, **opts)
@@ -105,6 +106,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
         key = f"{gid}:{pid}"
         prow = bdb.play_row(plays, gid, pid, src)
         meta = bdb.meta_from_tables(NAME, gid, pid, prow, games.get(gid), extra_columns=PLAY_EXTRA)
+        meta.week = meta.week or week
         prows = player_play.get((gid, pid), {})
         targets = [n for n, r in prows.items() if bdb.flag(r.get("wasTargettedReceiver")) == 1.0]
         if len(targets) == 1:

@@ -12,7 +12,6 @@ the offense's first movement (flagged), and the ball is synthesised from the pas
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -87,11 +86,6 @@ def _read_output(src: Source | None, **opts) -> dict[tuple[int, int], pd.DataFra
     return {(int(g), int(p)): part for (g, p), part in df.groupby(["game_id", "play_id"], sort=False)}
 
 
-def _week_from_name(name: str) -> int | None:
-    m = re.search(r"_w(\d{1,2})\b", name)
-    return int(m.group(1)) if m else None
-
-
 def _verified_los(value: float | None, x0: np.ndarray, side: np.ndarray, flags: dict[str, str]) -> float | None:
     """`absolute_yardline_number` is documented ambiguously: use it as raw x only when it lies between the
     offense and the defense at the first frame; flipped when 120 - value does; else not at all."""
@@ -132,7 +126,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
     supp = bdb.play_index(tables, "supplementary", src, game="game_id", play="play_id")
     out_src = output_source(src)
     outputs = _read_output(out_src, **opts)
-    week = _week_from_name(src.name)
+    week = bdb.week_from_name(src.name)
     chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
                          dtype={"play_direction": object, "player_name": object, "player_height": object,
                                 "player_position": object, "player_side": object, "player_role": object,
