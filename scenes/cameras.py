@@ -107,8 +107,9 @@ def camera_pose(name: str, play: Play, joints: np.ndarray, joint_names, *, qb: i
         target = eye + 20.0 * np.array([math.cos(pitch), 0.0, math.sin(pitch)], np.float32)
         return CameraPose(eye, target, 90.0)
     if name == "all22":
-        return CameraPose(np.array([los - 24 * YARD, cy, 24.0], np.float32),
-                          np.array([los + 5 * YARD, cy, 0.0], np.float32), 62.0)
+        # the line of scrimmage near the middle of the picture: ~12 yd of backfield below it, ~25 yd of field above
+        return CameraPose(np.array([los - 25 * YARD, cy, 24.0], np.float32),
+                          np.array([los + 1 * YARD, cy, 0.0], np.float32), 62.0)
     if name == "endzone":
         return CameraPose(np.array([los + 26 * YARD, cy, 10.0], np.float32),
                           np.array([los - 3 * YARD, cy, 0.0], np.float32), 55.0)

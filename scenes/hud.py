@@ -32,10 +32,20 @@ def situation_text(play: Play) -> str:
     return "   ".join(parts)
 
 
+_draw_order = [0]
+
+
+def _in_order(np_: NodePath) -> NodePath:
+    """HUD pieces draw in creation order (bands first, text over them), whatever their transparency."""
+    _draw_order[0] += 1
+    np_.set_bin("fixed", _draw_order[0])
+    return np_
+
+
 def _card(parent: NodePath, name: str, l: float, r: float, b: float, t: float, color) -> NodePath:
     cm = CardMaker(name)
     cm.set_frame(l, r, b, t)
-    np_ = parent.attach_new_node(cm.generate())
+    np_ = _in_order(parent.attach_new_node(cm.generate()))
     np_.set_color(*color)
     if len(color) == 4 and color[3] < 1:
         np_.set_transparency(TransparencyAttrib.M_alpha)
@@ -51,14 +61,12 @@ class Hud:
         self.aspect = a = aspect
         self.t0, self.t1 = t_range or (float(play.t[0]), float(play.t[-1]))
         self._texts: dict[str, tuple[TextNode, str]] = {}
-        _card(self.root, "top-band", -a, a, 0.90, 1.0, (0, 0, 0, 0.7))
-        self._text("situation", situation_text(play), -a + 0.03, 0.935, 0.05, TextNode.A_left)
-        self._text("status", "", a - 0.03, 0.935, 0.05, TextNode.A_right)
-        # timeline
-        bottom = -0.97 if not show_keys else -0.90
-        self.bar_l, self.bar_r, self.bar_y = -a + 0.06, a - 0.06, bottom + 0.07
-        _card(self.root, "timeline-band", -a, a, bottom - 0.03 - (0.07 if show_keys else 0), bottom + 0.16,
-              (0, 0, 0, 0.7))
+        # one band along the bottom: situation and status, the timeline, the keys (interactive only)
+        self.bar_l, self.bar_r = -a + 0.06, a - 0.06
+        self.bar_y = -0.90 if show_keys else -0.945
+        _card(self.root, "band", -a, a, -1.0, self.bar_y + 0.135, (0, 0, 0, 0.85))
+        self._text("situation", situation_text(play), -a + 0.03, self.bar_y + 0.075, 0.045, TextNode.A_left)
+        self._text("status", "", a - 0.03, self.bar_y + 0.075, 0.045, TextNode.A_right)
         _card(self.root, "timeline", self.bar_l, self.bar_r, self.bar_y - 0.006, self.bar_y + 0.006, (0.8, 0.8, 0.8, 1))
         last_label_x = -10.0
         for t, e in play.event_times():
@@ -67,12 +75,12 @@ class Hud:
             x = self._x(t)
             _card(self.root, f"ev-{e}", x - 0.004, x + 0.004, self.bar_y - 0.03, self.bar_y + 0.03, (1, 0.85, 0.1, 1))
             if x - last_label_x > 0.12:
-                self._text(f"ev-{e}-{t}", MARKED_EVENTS[e], x, self.bar_y + 0.04, 0.035, TextNode.A_center)
+                self._text(f"ev-{e}-{t}", MARKED_EVENTS[e], x, self.bar_y + 0.035, 0.032, TextNode.A_center)
                 last_label_x = x
-        self.playhead = _card(self.root, "playhead", -0.007, 0.007, self.bar_y - 0.045, self.bar_y + 0.045,
+        self.playhead = _card(self.root, "playhead", -0.007, 0.007, self.bar_y - 0.03, self.bar_y + 0.03,
                               (1, 0.25, 0.2, 1))
         if show_keys:
-            self._text("keys", KEYS_HELP, 0, bottom - 0.07, 0.032, TextNode.A_center)
+            self._text("keys", KEYS_HELP, 0, -0.975, 0.032, TextNode.A_center)
 
     def time_at(self, mouse_x: float, mouse_y: float, *, anywhere: bool = False) -> float | None:
         """Play time under a mouse position (window coordinates in [-1, 1]) on the timeline, else None;
@@ -92,7 +100,7 @@ class Hud:
         tn.set_align(align)
         tn.set_text_color(1, 1, 1, 1)
         tn.set_text(text)
-        np_ = self.root.attach_new_node(tn)
+        np_ = _in_order(self.root.attach_new_node(tn))
         np_.set_pos(x, 0, z)
         np_.set_scale(size)
         self._texts[key] = (tn, text)
