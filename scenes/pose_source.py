@@ -2,13 +2,12 @@
 
 The renderer needs, for any play time `t`, every player's 29 joints `[P, 29, 3]` (float32 metres, world frame:
 Z up, x downfield, world = 0.9144 * yards) and the ball `[3]`. Motion (`replay.motion.build_motion`) provides
-that from pose data or synthesis. When it is not available, `StandingPoses` places a standing figure at each
-tracking point facing `o`: the same arrays, so switching is a one-line change in `pose_source_for`.
+that from pose data or synthesis. `StandingPoses` is the instant stand-in with the same interface: a standing
+figure at each tracking point facing `o` (unit tests, and any caller that wants no motion synthesis).
 """
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Protocol
 
 import numpy as np
@@ -130,14 +129,7 @@ class StandingPoses:
         return np.array([bx * YARD, by * YARD, z], np.float32)
 
 
-def motion_available() -> bool:
-    """True once Motion's `replay/motion.py` is installed."""
-    return importlib.util.find_spec("replay.motion") is not None
-
-
 def pose_source_for(play: Play) -> PoseSource:
-    """Motion's skeletons when available, else standing stand-ins at the tracking points."""
-    if motion_available():
-        from replay.motion import build_motion
-        return build_motion(play)
-    return StandingPoses(play)
+    """Motion's skeletons for `play` (`replay.motion.build_motion`)."""
+    from replay.motion import build_motion
+    return build_motion(play)

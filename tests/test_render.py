@@ -305,6 +305,7 @@ def test_real_play_at_the_snap_from_qb_and_all22(renderer, real_store, key):
     play = real_store.load(key)
     view = open_play(renderer, play, hud=False)
     try:
+        assert type(view.scene.poses).__name__ == "PlayMotion", "real plays are drawn with Motion's skeletons"
         t = play.event_time("ball_snap")
         assert t is not None
         for cam in ("qb", "all22"):
