@@ -46,11 +46,11 @@ def find_thrower(play: Play, t_release: float) -> int | None:
         return play.passer()
     bx, by = sample_ball_track(play, play.t[f0:f1])
     d = np.hypot(play.x[f0:f1] - bx[:, None], play.y[f0:f1] - by[:, None])
-    d = np.where(play.roster.side[None, :] == "off", d, np.inf)
-    med = np.nanmedian(np.where(np.isfinite(d), d, np.nan), axis=0) if np.isfinite(d).any() else None
-    if med is None or not np.isfinite(med).any():
+    d = np.where((play.roster.side[None, :] == "off") & np.isfinite(d), d, np.inf)
+    med = np.median(d, axis=0)  # inf for players without positions in the window
+    if not np.isfinite(med).any():
         return play.passer()
-    return int(np.nanargmin(med))
+    return int(np.argmin(med))
 
 
 def plan_ball(play: Play, times: np.ndarray) -> BallPlan:

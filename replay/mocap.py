@@ -249,3 +249,40 @@ def read_bvh(path: str | Path, *, unit_m: float = CMU_UNIT_M, skip_reference_fra
             glob[:, j] = glob[:, p] @ rot
             pos[:, j] = pos[:, p] + np.einsum("nab,nb->na", glob[:, p], off[j] + trans)
     return MocapClip(path.stem, tuple(names), np.asarray(parents, np.int64), 1.0 / frame_time, _yup_to_zup(pos))
+
+
+def clip_track_play(clip: MocapClip, *, rate: float = 10.0, noise_m: float = 0.0, seed: int = 0,
+                    left_shoulder: str = "left_shoulder", right_shoulder: str = "right_shoulder",
+                    origin_yd: tuple[float, float] = (20.0, 26.0), height_m: float | None = None):
+    """A one-player Play whose 10 Hz track is what RFID would record of the clip: the shoulder midpoint
+    (plus optional Gaussian noise), speed and direction from its displacement, orientation from the shoulder
+    line. Used to check motion synthesised from a track against the real motion."""
+    from .play import Play, PlayMeta, Roster
+
+    pos = clip.positions
+    step = max(1, int(round(clip.fps / rate)))
+    k = np.arange(0, len(pos), step)
+    ls, rs = pos[k, clip.index(left_shoulder)], pos[k, clip.index(right_shoulder)]
+    mid = 0.5 * (ls + rs)[:, :2]
+    rng = np.random.default_rng(seed)
+    if noise_m:
+        mid = mid + rng.normal(0, noise_m, mid.shape)
+    yd = mid / 0.9144 + np.asarray(origin_yd) - mid[0] / 0.9144
+    t = k / clip.fps
+    vx, vy = np.gradient(yd[:, 0], t), np.gradient(yd[:, 1], t)
+    lv = (ls - rs)[:, :2]
+    fwd = np.stack([lv[:, 1], -lv[:, 0]], -1)
+    o = np.degrees(np.arctan2(fwd[:, 0], fwd[:, 1])) % 360
+    col = lambda a: np.asarray(a, np.float32)[:, None]  # noqa: E731
+    roster = Roster.empty(1)
+    roster.nfl_id[0] = 1
+    roster.position[0] = "WR"
+    roster.side[0] = "off"
+    if height_m is not None:
+        roster.height_m[0] = height_m
+    s = np.hypot(vx, vy)
+    meta = PlayMeta(game_id=0, play_id=0, source_format="mocap", play_type="other", description=clip.name)
+    return Play(meta=meta, roster=roster, frame_id=np.arange(1, len(k) + 1, dtype=np.int32), t=t.astype(np.float64),
+                x=col(yd[:, 0]), y=col(yd[:, 1]), s=col(s), a=col(np.gradient(s, t)), o=col(o),
+                dir=col(np.degrees(np.arctan2(vx, vy)) % 360), ball_t=t.astype(np.float64),
+                ball_x=np.full(len(k), np.nan, np.float32), ball_y=np.full(len(k), np.nan, np.float32), events=[])

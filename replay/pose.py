@@ -147,7 +147,7 @@ def write_pose(path: str | Path, streams: list[PoseStream]) -> None:
             "t": np.round(s.t[ti.ravel()], 6), "joint": np.asarray(s.joint_names)[ji.ravel()],
             "x": s.xyz[..., 0].ravel(), "y": s.xyz[..., 1].ravel(), "z": s.xyz[..., 2].ravel(),
             "confidence": s.confidence.ravel()}))
-    write_atomic(path, pd.concat(rows).to_csv(index=False, float_format="%.4f").encode())
+    write_atomic(path, pd.concat(rows).to_csv(index=False, float_format="%.6f").encode())
 
 
 def _read_msgpack(path: Path, skel: Skeleton) -> dict[str, PoseStream]:

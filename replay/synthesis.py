@@ -34,7 +34,7 @@ STANCES = ("upright", "two_point", "three_point", "shotgun", "under_centre")
 #                          crouch/H pitch deg width/H stagger/H
 _STANCE_PARAMS = np.array([[0.010, 4.0, 0.075, 0.00],
                            [0.070, 30.0, 0.10, 0.10],
-                           [0.150, 65.0, 0.10, 0.12],
+                           [0.130, 80.0, 0.10, 0.12],
                            [0.040, 14.0, 0.11, 0.00],
                            [0.120, 32.0, 0.11, 0.00]])
 _THREE_POINT = {"T", "OT", "LT", "RT", "G", "OG", "LG", "RG", "C", "OL", "DE", "DT", "NT", "DL", "TE"}
@@ -227,9 +227,10 @@ def synthesize(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarra
                 for c in range(2):
                     out[:, p, c] = (np.interp(tq, times, root_xy[:, p, c])
                                     + sgn * np.interp(tq, times, width_g[:, p] * H[0, p] * lft[:, p, c]))
-        ss = s * s * (3 - 2 * s)
+        # the foot clears the turf quickly and travels mostly while high (smootherstep along, sqrt-sine up)
+        ss = s * s * s * (s * (6 * s - 15) + 10)
         gait = pa + (pb - pa) * ss[..., None]
-        lift = np.interp(v, [0, 1.0, 3.5, 8.0], [0, 0.07, 0.18, 0.26]) * (H / 1.85) * np.sin(np.pi * s)
+        lift = np.interp(v, [0, 1.0, 3.5, 8.0], [0, 0.12, 0.22, 0.28]) * (H / 1.85) * np.sqrt(np.sin(np.pi * s))
         feet[side] = gait * (1 - w_st)[..., None] + stance_feet[side] * w_st[..., None]
         lifts[side] = lift * (1 - w_st)
 
@@ -311,7 +312,7 @@ def _stance_wrist(side: str, sgn: float, st: np.ndarray, sh: np.ndarray, knee: n
     # three-point: the right hand on the turf ahead of the shoulder (the centre's on the ball), left on the knee
     if side == "r":
         down = sh + yaw[0] * (0.05 * H)[..., None]
-        down[..., 2] = 0.07 * H
+        down[..., 2] = 0.06 * H
         pos = np.array([str(p).upper() for p in play.roster.position])
         centre = np.flatnonzero(pos == "C")
         if len(centre) and np.isfinite(plan.track_x).any():
