@@ -111,7 +111,8 @@ def camera_pose(name: str, play: Play, joints: np.ndarray, joint_names, *, qb: i
         return CameraPose(np.array([los - 25 * YARD, cy, 24.0], np.float32),
                           np.array([los + 1 * YARD, cy, 0.0], np.float32), 62.0)
     if name == "endzone":
-        return CameraPose(np.array([los + 26 * YARD, cy, 10.0], np.float32),
+        # behind the defense, but never deeper than just behind the end line (goal-line plays)
+        return CameraPose(np.array([min(los + 26 * YARD, 124 * YARD), cy, 10.0], np.float32),
                           np.array([los - 3 * YARD, cy, 0.0], np.float32), 55.0)
     if name == "sideline":
         return CameraPose(np.array([los + 3 * YARD, -12 * YARD, 12.0], np.float32),

@@ -171,6 +171,9 @@ def test_camera_poses(tiny_play):
     assert np.isclose(np.linalg.norm(f.eye - f.target), 20) and f.eye[0] < los
     with pytest.raises(ValueError, match="unknown camera"):
         camera_pose("blimp", tiny_play, J, JOINT_NAMES)
+    tiny_play.meta.los_x = 108.0  # a goal-line snap: the endzone camera stays just behind the end line
+    e = camera_pose("endzone", tiny_play, J, JOINT_NAMES)
+    assert 120 * YARD < e.eye[0] <= 124 * YARD + 1e-3
 
 
 def test_team_kits_from_the_shipped_table():
