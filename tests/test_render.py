@@ -239,7 +239,10 @@ def test_hud_draws_over_the_view(renderer, tiny_play):
 
 
 def test_stereo_renders_two_eyes(tiny_play):
-    r = Renderer(PandaDisplay("offscreen", (192, 108), views=2))
+    from engine.backends.interface import DisplayBackend
+    backend = PandaDisplay("offscreen", (192, 108), views=2)
+    assert isinstance(backend, DisplayBackend)
+    r = Renderer(backend)
     try:
         assert r.overlay is None and len(r.views) == 2
         view = open_play(r, tiny_play, camera="all22")

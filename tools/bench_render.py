@@ -82,7 +82,6 @@ def measure(renderer: Renderer, frames: int, view=None, t0: float = 0.0) -> tupl
 
 
 def draw_calls(view) -> int:
-    from panda3d.core import GeomNode
     n = 0
     for np_ in view.scene.root.find_all_matches("**/+GeomNode"):
         if not np_.is_hidden():
