@@ -1,0 +1,96 @@
+"""Headset benchmark (issue 7): what the headset path costs on top of plain stereo rendering, measured in one run.
+
+For the built-in drill's first play, both eyes at --eye WxH (default 720x720), offscreen (Mesa llvmpipe here):
+- baseline: stereo offscreen (`PandaDisplay(views=2)`), the app's frame update + render, ms per frame;
+- headset: the same scene through `HeadsetBackend` + a scripted headset replaying a 90 Hz head trace (events,
+  wait, locate, OpenXR-to-Panda3D poses, recentring, gaze, input latches, per-eye asymmetric lenses), ms per frame;
+- their ratio, and the headset backend's own Python per frame (wait + view parameters; target well under 1 ms
+  of the ~2 ms per-frame Python budget).
+
+Usage: .venv/bin/python tools/bench_xr.py [--frames 120] [--eye 720x720]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from panda3d.core import load_prc_file_data  # noqa: E402
+
+load_prc_file_data("bench_xr", "gl-finish 1")
+
+import numpy as np  # noqa: E402
+
+from engine.app import open_play, update_frame  # noqa: E402
+from engine.backends.panda_display import PandaDisplay  # noqa: E402
+from engine.renderer import Renderer  # noqa: E402
+from engine.xr.headset import HeadsetBackend, run_headset_loop  # noqa: E402
+from engine.xr.scripted import ScriptedHeadset, standing_trace  # noqa: E402
+from scenes.synthetic_plays import synthetic_play  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--frames", type=int, default=120)
+    ap.add_argument("--eye", default="720x720")
+    a = ap.parse_args()
+    w, h = (int(v) for v in a.eye.lower().split("x"))
+    play = synthetic_play("cover3_smash")
+    snap = play.event_time("ball_snap") or 0.0
+    ts = snap + np.arange(a.frames) / 90.0
+
+    # baseline: plain stereo offscreen
+    r = Renderer(PandaDisplay("offscreen", (w, h), views=2))
+    view = open_play(r, play, camera="qb", hud=False)
+    for t in ts[:10]:
+        update_frame(view, t)
+        r.render()
+    t0 = time.perf_counter()
+    for t in ts:
+        update_frame(view, t)
+        r.render()
+    base_ms = (time.perf_counter() - t0) / a.frames * 1000
+    r.close()
+
+    # headset: scripted head trace through the headset backend
+    be = HeadsetBackend(ScriptedHeadset(standing_trace((a.frames + 12) / 90.0), eye_size=(w, h)))
+    r = Renderer(be)
+    view = open_play(r, play, camera="qb", hud=False)
+    be.start_clock(snap)
+    backend_s = []
+    orig_wait, orig_begin = be.wait, be.begin_frame
+
+    def timed_wait():
+        s = time.perf_counter()
+        out = orig_wait()
+        backend_s.append(time.perf_counter() - s)
+        return out
+
+    def timed_begin():
+        s = time.perf_counter()
+        out = orig_begin()
+        backend_s[-1] += time.perf_counter() - s
+        return out
+    be.wait, be.begin_frame = timed_wait, timed_begin
+    run_headset_loop(be, lambda f: update_frame(view, f.play_time) or True, r.render, max_frames=10)
+    backend_s.clear()
+    t0 = time.perf_counter()
+    n = run_headset_loop(be, lambda f: update_frame(view, f.play_time) or True, r.render, max_frames=a.frames)
+    xr_ms = (time.perf_counter() - t0) / n * 1000
+    r.close()
+    py_ms = np.array(backend_s[:n]) * 1000
+
+    print(f"eyes: 2 x {w}x{h}, {n} frames of {play.key}")
+    print(f"stereo offscreen baseline: {base_ms:.2f} ms/frame ({1000 / base_ms:.1f} fps)")
+    print(f"headset backend (scripted): {xr_ms:.2f} ms/frame ({1000 / xr_ms:.1f} fps)")
+    print(f"ratio headset / baseline: {xr_ms / base_ms:.3f}")
+    print(f"headset backend Python per frame: mean {py_ms.mean():.3f} ms, p95 {np.percentile(py_ms, 95):.3f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
