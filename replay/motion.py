@@ -15,7 +15,7 @@ import numpy as np
 from .ball_flight import BallPlan, ball_positions, plan_ball
 from .play import Play
 from .skeleton import Skeleton, load_skeleton
-from .synthesis import synthesize
+from .synthesis import synthesize_joint_major
 
 INTERNAL_FPS = 60.0
 
@@ -112,12 +112,29 @@ def decompose(joints: np.ndarray, parents: np.ndarray, *, lengths: bool = True
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Joints [N, P, J, 3] -> root [N, P, 3], unit bone directions [N, P, J, 3] float32 and (when asked)
     median bone lengths [P, J]."""
-    rel = joints - joints[:, :, np.maximum(parents, 0)]
-    rel[:, :, parents < 0] = 0.0
+    j32 = np.ascontiguousarray(joints, dtype=np.float32)
+    rel = np.zeros_like(j32)
+    rel[:, :, 1:] = j32[:, :, 1:] - j32[:, :, parents[1:]]
     ln = np.sqrt(np.einsum("npjc,npjc->npj", rel, rel))
     rel /= np.maximum(ln, 1e-12)[..., None]
-    med = np.median(ln, axis=0).astype(np.float32) if lengths else None
-    return joints[:, :, 0].copy(), rel.astype(np.float32, copy=False), med
+    med = np.median(ln, axis=0) if lengths else None
+    return j32[:, :, 0].copy(), rel, med
+
+
+def decompose_joint_major(jm: np.ndarray, parents: np.ndarray, measured: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Joint-major positions [J, N, P, 3] -> root [N, P, 3], unit bone directions [N, P, J, 3] float32, and the
+    median bone lengths [len(measured), J] of the `measured` player columns."""
+    J, N, P, _ = jm.shape
+    dirs = np.zeros((J, N, P, 3), np.float32)
+    med = np.zeros((len(measured), J), np.float32)
+    for j in range(1, J):
+        d = (jm[j] - jm[parents[j]]).astype(np.float32)
+        n = np.sqrt(np.einsum("npc,npc->np", d, d))
+        dirs[j] = d / np.maximum(n, 1e-12)[..., None]
+        if len(measured):
+            med[:, j] = np.median(n[:, measured], axis=0)
+    return jm[0].astype(np.float32), np.ascontiguousarray(np.moveaxis(dirs, 0, 2)), med
 
 
 def internal_times(play: Play, fps: float = INTERNAL_FPS) -> np.ndarray:
@@ -139,23 +156,25 @@ def build_motion(play: Play, pose=None, *, skeleton: Skeleton | None = None, fps
     times = internal_times(play, fps)
     heights = skel.heights(play.roster.position, play.roster.height_m)
     plan = plan_ball(play, times)
-    joints = synthesize(play, times, skel, heights, plan)
+    jm = synthesize_joint_major(play, times, skel, heights, plan)  # [J, T, P, 3]
     source = np.full(play.n_players, "synthesis", object)
+    covered = np.zeros(0, np.int64)
     if pose is not None:
         from .pose import apply_pose
+        joints = np.ascontiguousarray(np.moveaxis(jm, 0, 2))
         covered = apply_pose(play, pose, times, joints, skel)
         source[covered] = "pose"
-    root, dirs, _ = decompose(joints, skel.parents, lengths=False)
+        jm = np.ascontiguousarray(np.moveaxis(joints, 2, 0))
+    root, dirs, measured = decompose_joint_major(jm, skel.parents, covered)
     # synthesised bones have exact lengths: height x fraction (pose players: their median lengths)
     blen = (heights[:, None] * skel.length[None, :]).astype(np.float32)
-    if pose is not None and len(covered):
-        _, _, measured = decompose(joints[:, covered], skel.parents)
+    if len(covered):
         blen[covered] = measured
     motion = PlayMotion(play=play, skeleton=skel, times=times, root=root.astype(np.float32), bone_dir=dirs,
                         bone_len=blen, ball=np.zeros((len(times), 3), np.float32), heights=heights, plan=plan,
                         source=source)
-    hand = joints[:, :, skel.index("r_hand")]
-    if pose is not None and len(covered):
+    hand = jm[skel.index("r_hand")]
+    if len(covered):
         # measured players: keep reconstructed feet on or above the turf, and the ball in the hand exactly as
         # joints_at reconstructs it
         recon = motion.joints_at(times)

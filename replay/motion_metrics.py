@@ -21,7 +21,10 @@ def mpjpe(pred: np.ndarray, truth: np.ndarray, mask: np.ndarray | None = None) -
 def bone_length_spread(joints: np.ndarray, parents: np.ndarray) -> float:
     """Largest relative spread (max - min) / min of any bone's length over time: joints [N, ..., J, 3]."""
     kids = np.flatnonzero(parents >= 0)
-    d = joints[..., kids, :] - joints[..., parents[kids], :]
+    D = np.zeros((len(kids), len(parents)), joints.dtype)  # bone = joint - parent, as one batched matmul
+    D[np.arange(len(kids)), kids] = 1
+    D[np.arange(len(kids)), parents[kids]] = -1
+    d = np.matmul(D, joints)
     ln = np.sqrt(np.einsum("...c,...c->...", d, d))
     lo, hi = ln.min(axis=0), ln.max(axis=0)
     return float(np.max((hi - lo) / np.maximum(lo, 1e-9)))

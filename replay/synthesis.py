@@ -130,7 +130,13 @@ def stance_types(play: Play) -> np.ndarray:
 
 
 def synthesize(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarray, plan: BallPlan) -> np.ndarray:
-    """Joint positions float64 [T, P, J, 3] (metres, world frame) at `times` (uniform, s from the snap)."""
+    """Joint positions float32 [T, P, J, 3] (metres, world frame) at `times` (uniform, s from the snap)."""
+    return np.moveaxis(synthesize_joint_major(play, times, skel, heights, plan), 0, 2)
+
+
+def synthesize_joint_major(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarray, plan: BallPlan
+                           ) -> np.ndarray:
+    """As `synthesize` but joint-major float32 [J, T, P, 3], contiguous: cheaper to build and to decompose."""
     times = np.asarray(times, np.float64)
     T, P = len(times), play.n_players
     dt = float(times[1] - times[0]) if T > 1 else 1.0 / 60
@@ -222,10 +228,10 @@ def synthesize(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarra
         pb = np.empty((T, P, 2))
         for p in range(P):
             ph = phase[:, p]
-            for n_arr, out in ((na[:, p], pa), (nb[:, p], pb)):
+            for n_arr, dst in ((na[:, p], pa), (nb[:, p], pb)):
                 tq = np.interp(n_arr - off, ph, times)
                 for c in range(2):
-                    out[:, p, c] = (np.interp(tq, times, root_xy[:, p, c])
+                    dst[:, p, c] = (np.interp(tq, times, root_xy[:, p, c])
                                     + sgn * np.interp(tq, times, width_g[:, p] * H[0, p] * lft[:, p, c]))
         # the foot clears the turf quickly and travels mostly while high (smootherstep along, sqrt-sine up)
         ss = s * s * s * (s * (6 * s - 15) + 10)
@@ -251,14 +257,14 @@ def synthesize(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarra
     z_root = np.maximum(moving_average(z_root, max(1, per_s // 15)), 0.25 * H)
 
     root = np.concatenate([root_xy, z_root[..., None]], -1)
-    out = np.empty((T, P, skel.n_joints, 3), np.float64)
-    out[:, :, J("mid_hip")] = root
-    out[:, :, J("spine_mid")] = root + spine
-    out[:, :, J("neck")] = root + neck
+    out: dict[int, np.ndarray] = {}  # joint index -> [T, P, 3]; stacked once at the end (strided writes are slow)
+    out[J("mid_hip")] = root
+    out[J("spine_mid")] = root + spine
+    out[J("neck")] = root + neck
     for name in ("head_top", "nose", "l_eye", "r_eye", "l_ear", "r_ear"):
-        out[:, :, J(name)] = root + neck + bone(name, head)
-    out[:, :, J("l_shoulder")] = root + l_sh
-    out[:, :, J("r_shoulder")] = root + r_sh
+        out[J(name)] = root + neck + bone(name, head)
+    out[J("l_shoulder")] = root + l_sh
+    out[J("r_shoulder")] = root + r_sh
 
     # ---- legs
     for side, sgn, _ in foot_names:
@@ -266,11 +272,11 @@ def synthesize(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarra
         tgt = np.concatenate([feet[side], (ankle_z0 + lifts[side])[..., None]], -1)
         pole = yaw[0] + 0.15 * sgn * yaw[1]
         knee, ankle = two_bone_ik(hip, tgt, L[J(f"{side}_knee")] * H, L[J(f"{side}_ankle")] * H, pole)
-        out[:, :, J(f"{side}_hip")] = hip
-        out[:, :, J(f"{side}_knee")] = knee
-        out[:, :, J(f"{side}_ankle")] = ankle
+        out[J(f"{side}_hip")] = hip
+        out[J(f"{side}_knee")] = knee
+        out[J(f"{side}_ankle")] = ankle
         for j in foot_idx[side]:
-            out[:, :, j] = ankle + bone(skel.names[j], yaw)
+            out[j] = ankle + bone(skel.names[j], yaw)
 
     # ---- arms: gait swing, stance, holding the ball, the throw; wrist targets then IK
     arm_u = L[J("l_elbow")] * H
@@ -281,13 +287,13 @@ def synthesize(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarra
     holding = moving_average((plan.holder[:, None] == np.arange(P)[None, :]).astype(np.float64),
                              max(1, per_s // 6))
     for side, sgn, _ in foot_names:
-        sh = out[:, :, J(f"{side}_shoulder")]
+        sh = out[J(f"{side}_shoulder")]
         th = swing * (-1 if sgn > 0 else 1)
         d_up = np.stack([np.sin(th), np.full_like(th, 0.12 * sgn), -np.cos(th)], -1)
         d_fo = np.stack([np.sin(th + bend), np.full_like(th, 0.05 * sgn), -np.cos(th + bend)], -1)
         rel = _unit(d_up) * arm_u[..., None] + _unit(d_fo) * arm_f[..., None]
         gait_t = sh + _apply(trunk, rel / H[..., None]) * H[..., None]
-        stance_t = _stance_wrist(side, sgn, st, sh, out[:, :, J(f"{side}_knee")], trunk, yaw, tag, root, H,
+        stance_t = _stance_wrist(side, sgn, st, sh, out[J(f"{side}_knee")], trunk, yaw, tag, root, H,
                                  plan, play)
         tgt = gait_t + (stance_t - gait_t) * w_st[..., None]
         if side == "r":
@@ -296,10 +302,10 @@ def synthesize(play: Play, times: np.ndarray, skel: Skeleton, heights: np.ndarra
         tgt = _throw(side, tgt, sh, trunk, H, times, plan, holding)
         pole = -trunk[0] - 0.5 * trunk[2] + 0.4 * sgn * trunk[1]
         elbow, wrist = two_bone_ik(sh, tgt, arm_u, arm_f, pole)
-        out[:, :, J(f"{side}_elbow")] = elbow
-        out[:, :, J(f"{side}_wrist")] = wrist
-        out[:, :, J(f"{side}_hand")] = wrist + _unit(wrist - elbow) * (L[J(f"{side}_hand")] * H)[..., None]
-    return out
+        out[J(f"{side}_elbow")] = elbow
+        out[J(f"{side}_wrist")] = wrist
+        out[J(f"{side}_hand")] = wrist + _unit(wrist - elbow) * (L[J(f"{side}_hand")] * H)[..., None]
+    return np.stack([out[j] for j in range(skel.n_joints)], axis=0, dtype=np.float32)
 
 
 def _stance_wrist(side: str, sgn: float, st: np.ndarray, sh: np.ndarray, knee: np.ndarray, trunk, yaw,
