@@ -77,8 +77,13 @@ class Tracks:
 
     def at(self, t: np.ndarray, cols: np.ndarray | int, arr: np.ndarray | None = None) -> np.ndarray:
         """Positions (or `arr` values) of players `cols` at times `t`; t and cols broadcast together."""
+        return self.at_index(self.index(t), cols, arr)
+
+    def at_index(self, iw: tuple[np.ndarray, np.ndarray], cols: np.ndarray | int,
+                 arr: np.ndarray | None = None) -> np.ndarray:
+        """`at` for times already turned into frame indices by `index` (reused across players)."""
         a = self.z if arr is None else arr
-        i0, w = self.index(t)
+        i0, w = iw
         if self.n == 1:
             return a[i0, cols] + 0 * w
         lo = a[i0, cols]
@@ -120,13 +125,15 @@ class Arrival:
 
 def project(tracks: Tracks, t: np.ndarray, qb: int, receivers: np.ndarray, defenders: np.ndarray, *,
             speed: float = RELEASE_SPEED, reaction_s: float = REACTION_S, v_max: float = V_MAX,
-            a_max: float = A_MAX) -> Arrival:
-    """Project throws released at times `t` [T] by column `qb` to every column in `receivers` [R]."""
+            a_max: float = A_MAX, index: tuple[np.ndarray, np.ndarray] | None = None) -> Arrival:
+    """Project throws released at times `t` [T] by column `qb` to every column in `receivers` [R]
+    (`index`: `tracks.index(t)` when the caller already has it)."""
     t = np.atleast_1d(np.asarray(t, np.float64))
-    q = tracks.at(t, qb)[:, None]  # [T, 1]
+    iw = index if index is not None else tracks.index(t)
+    q = tracks.at_index(iw, qb)[:, None]  # [T, 1]
     tt = t[:, None]
     rc = receivers[None, :]
-    c = tracks.at(tt, rc)
+    c = tracks.at_index((iw[0][:, None], iw[1][:, None]), rc)
     for _ in range(FLIGHT_ITERATIONS):
         flight = _flight(np.abs(c - q), speed)
         c = tracks.at(tt + flight, rc)  # [T, R] catch points

@@ -67,22 +67,25 @@ class PlayThrowContext:
     def features(self, t: np.ndarray) -> dict[str, np.ndarray]:
         """Feature arrays [T, R] for throws released at times `t` [T] to every eligible receiver."""
         t = np.atleast_1d(np.asarray(t, np.float64))
-        a = arr.project(self.tracks, t, self.qb, self.receivers, self.defenders)
+        iw = self.tracks.index(t)
+        a = arr.project(self.tracks, t, self.qb, self.receivers, self.defenders, index=iw)
         shape = a.catch.shape
+        n_r = shape[1]
         cy = a.catch.imag
         if len(self.rushers):
-            pd_ = np.abs(self.tracks.at(t[:, None], self.rushers[None, :]) - a.release[:, None]).min(axis=1)
+            rz = self.tracks.at_index((iw[0][:, None], iw[1][:, None]), self.rushers[None, :])
+            pd_ = np.abs(rz - a.release[:, None]).min(axis=1)
             pd_ = np.where(pd_ <= PRESSURE_MAX, pd_, np.nan)
         else:
             pd_ = np.full(len(t), np.nan)
-        qs = self.tracks.at(t, self.qb, self.tracks.s)
+        qs = self.tracks.at_index(iw, self.qb, self.tracks.s)
         feats = {
             "air_distance": np.abs(a.catch - a.release[:, None]),
             "separation": np.where(np.isfinite(a.separation), a.separation, 30.0),
             "sideline_distance": np.clip(np.minimum(cy, FIELD_WIDTH - cy), 0.0, None),
-            "pressure_distance": np.broadcast_to(pd_[:, None], shape),
-            "qb_speed": np.broadcast_to(qs[:, None], shape),
-            "time_to_throw": np.broadcast_to(np.maximum(t, 0.0)[:, None], shape),
+            "pressure_distance": np.repeat(pd_[:, None], n_r, axis=1),
+            "qb_speed": np.repeat(qs[:, None], n_r, axis=1),
+            "time_to_throw": np.repeat(np.maximum(t, 0.0)[:, None], n_r, axis=1),
             "air_yards": a.catch.real - self.los_x,
         }
         for k, v in self.context.items():

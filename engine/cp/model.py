@@ -43,6 +43,7 @@ CONTEXT = {
     "shotgun": "1 when the QB took the snap >= 3 yd behind the line (from tracking) or in shotgun, else 0",
 }
 PRESSURE_MAX = 10.0
+CHUNK = 8192  # rows per tree walk in big batches
 
 DEFAULT_PARAMS = Path(__file__).resolve().parents[2] / "assets" / "cp_params.json"
 
@@ -68,7 +69,10 @@ class TreeEnsemble:
         self._thr = np.where(np.isfinite(self.threshold), self.threshold, np.inf)
 
     def _cols(self, n_features: int) -> np.ndarray:
-        return (self.feature + np.where(self.nan_left, 0, n_features)).astype(np.intp)
+        cache = self.__dict__.setdefault("_col_cache", {})
+        if n_features not in cache:
+            cache[n_features] = (self.feature + np.where(self.nan_left, 0, n_features)).astype(np.intp)
+        return cache[n_features]
 
     def margin(self, X: np.ndarray) -> np.ndarray:
         """Sum of leaf values (logit units) for rows of X [N, F]; NaN follows each split's learned default."""
@@ -160,6 +164,8 @@ class CPModel:
         self.params = dict(params)
         self._cols = {f: i for i, f in enumerate(self.tree_features)}
         self._active_curves = [(f, c) for f, c in self.curves.items() if not c.is_zero]
+        # the feature names this model reads (callers may pass only these)
+        self.inputs = list(dict.fromkeys([*self.tree_features, *self.curves, "separation", self.centre_over]))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "CPModel":
@@ -177,6 +183,10 @@ class CPModel:
     def logit(self, feats: Mapping[str, Any]) -> np.ndarray:
         """Logit of CP for a batch: `feats` maps feature names to equal-length arrays (missing names = NaN)."""
         n = _batch_len(feats)
+        if n > CHUNK:  # bounded memory and cache-friendly walks for big batches (cp score)
+            keys = list(feats)
+            return np.concatenate([self.logit({k: np.asarray(feats[k]).reshape(-1)[i:i + CHUNK] for k in keys})
+                                   for i in range(0, n, CHUNK)])
         X = np.full((n, len(self.tree_features)), np.nan)
         for f, j in self._cols.items():
             if f in feats:
@@ -196,14 +206,12 @@ class CPModel:
 
 
 def _batch_len(feats: Mapping[str, Any]) -> int:
-    n = None
-    for k, v in feats.items():
-        m = np.size(v)
-        if n is None:
-            n = m
-        elif m != n:
+    sizes = {k: np.size(v) for k, v in feats.items()}
+    n = next(iter(sizes.values()), 0)
+    for k, m in sizes.items():
+        if m != n:
             raise ValueError(f"feature {k!r} has {m} rows, expected {n}")
-    return n or 0
+    return n
 
 
 _DEFAULT: CPModel | None = None

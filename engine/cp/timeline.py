@@ -33,15 +33,15 @@ def cp_matrix(play: Play, t: np.ndarray, model: CPModel | None = None) -> tuple[
     ctx = context_for(play)
     feats = ctx.features(t)
     shape = feats["air_distance"].shape
-    cp = (model or default_model()).predict({k: v.reshape(-1) for k, v in feats.items()}).reshape(shape)
+    m = model or default_model()
+    cp = m.predict({k: feats[k].reshape(-1) for k in m.inputs if k in feats}).reshape(shape)
     return cp, feats
 
 
 def cp_at(play: Play, t: float, model: CPModel | None = None) -> dict[int, float]:
     """CP of a throw released at time `t` (s from the snap) to each eligible receiver: {nfl_id: cp}."""
     cp, _ = cp_matrix(play, np.array([float(t)]), model)
-    ids = context_for(play).nfl_ids
-    return {int(i): float(p) for i, p in zip(ids, cp[0])}
+    return dict(zip(context_for(play).nfl_ids.tolist(), cp[0].tolist()))
 
 
 @dataclass

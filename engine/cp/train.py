@@ -50,10 +50,10 @@ SEPARATION_RATES = {"knots": [0.5, 1.5, 2.5, 4.0], "rates": [0.32, 0.53, 0.68, 0
                     "source": "research-notes §1: completion rate by separation at arrival, BDB 2021 (2018 season, "
                               "~17.7k passes): <=1 yd 32%, 1-2 yd 53%, 2-3 yd 68%, >3 yd ~78%; knots at bin "
                               "midpoints (4.0 for >3 yd), flat outside"}
-LGB_PARAMS = dict(objective="binary", learning_rate=0.1, num_leaves=15, max_depth=5, min_data_in_leaf=200,
+LGB_PARAMS = dict(objective="binary", learning_rate=0.15, num_leaves=15, max_depth=5, min_data_in_leaf=200,
                   feature_fraction=1.0, bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0, verbose=-1,
                   num_threads=2, seed=7, deterministic=True, force_row_wise=True)
-N_TREES = 120
+N_TREES = 80
 HALF_LIFE = 2.0  # seasons
 PRESSURE_FALLBACK = (0.8, 1.3)  # yd: full QB-hit effect below, none beyond (quantile-matched on the highlights)
 
