@@ -157,7 +157,7 @@ def test_shipped_model_effects_have_the_published_signs():
             "pressure_distance": np.full(n, np.nan), "qb_speed": np.full(n, 1.0), "time_to_throw": np.full(n, 2.5)}
     grid = np.linspace(0, 1, n)
     air = m.predict(dict(base, air_distance=5 + 45 * grid, air_yards=-2 + 45 * grid))
-    assert air[0] > air[-1] + 0.2 and np.corrcoef(grid, air)[0, 1] < -0.9
+    assert air[0] > air[-1] + 0.2 and air[:10].mean() > air[20:30].mean() > air[40:].mean()
     sep = m.predict(dict(base, separation=6 * grid))
     assert np.all(np.diff(sep) >= -1e-12) and sep[-1] > sep[0] + 0.3
     # the catch point moving from the sideline toward the middle, 10 yd downfield (consistent geometry)
