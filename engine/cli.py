@@ -12,6 +12,7 @@ from replay.errors import QbvrError
 # Command modules, in the order `qbvr --help` lists them. Each has `register(subparsers)`.
 COMMAND_MODULES = [
     "engine.commands.data",
+    "engine.commands.skeleton",
     "engine.commands.demo",
     "engine.commands.review",
     "engine.commands.cp",
