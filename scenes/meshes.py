@@ -76,12 +76,15 @@ def unit_capsule(slices: int = 8, rings: int = 2) -> tuple[np.ndarray, np.ndarra
     verts = np.array(verts, np.float32)
     cols = slices + 1
     tris = []
+    last = len(rows) - 2
     for r in range(len(rows) - 1):
         for q in range(slices):
             a, b = r * cols + q, r * cols + q + 1
             c_, d = (r + 1) * cols + q, (r + 1) * cols + q + 1
-            tris.append((a, b, d))
-            tris.append((a, d, c_))
+            if r != 0:  # at the start pole a and b coincide: that triangle would have no area
+                tris.append((a, b, d))
+            if r != last:  # likewise c and d at the end pole
+                tris.append((a, d, c_))
     return verts, np.array(tris, np.uint32)
 
 
