@@ -17,10 +17,10 @@ from panda3d.core import (Camera, DisplayRegion, LPoint3f, LQuaternionf, NodePat
                           PerspectiveLens, PNMImage, StringStream, Texture)
 
 from replay.atomic import write_atomic
+from scenes.palette import SKY
 
 from .backends.interface import DisplayBackend, FovTangents, ViewParams
 
-SKY = (0.55, 0.70, 0.85)
 NEAR_M, FAR_M = 0.05, 2000.0
 
 

@@ -9,7 +9,7 @@
 - draw calls of the full scene;
 - the same with two views (stereo, side by side, 2 x 1280x720).
 
-Usage: QBVR_SHARED_DATA=../shared/data .venv/bin/python tools/bench_render.py [--frames 120] [--size 1280x720]
+Usage: QBVR_SHARED_DATA=../shared/data .venv/bin/python tools/bench_render.py [--frames 60] [--rounds 5] [--size 1280x720]
 """
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ def best_of(rounds: int, fn) -> tuple[float, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="render benchmark")
-    ap.add_argument("--frames", type=int, default=120)
-    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each is printed")
+    ap.add_argument("--frames", type=int, default=60)
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds; the best of each is printed")
     ap.add_argument("--size", default="1280x720")
     args = ap.parse_args()
     w, h = (int(v) for v in args.size.lower().split("x"))
