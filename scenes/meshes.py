@@ -61,31 +61,30 @@ def make_geom(vertices: np.ndarray, triangles: np.ndarray, *, normals: np.ndarra
 
 def unit_capsule(slices: int = 8, rings: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Vertices [N,4] of a capsule for the instancing shader: xyz is the unit offset (and normal) in a frame whose
-    z runs along the segment, w picks the end (0 = start, 1 = end). Returns (vertices, triangles)."""
-    rows = []
-    for k in range(rings + 1):  # start hemisphere, pole to equator
-        rows.append((-np.pi / 2 + (np.pi / 2) * k / rings, 0.0))
-    for k in range(rings + 1):  # end hemisphere, equator to pole
-        rows.append(((np.pi / 2) * k / rings, 1.0))
-    ang = np.linspace(0, 2 * np.pi, slices + 1)
-    verts = []
-    for phi, end in rows:
-        c, s = np.cos(phi), np.sin(phi)
-        for a in ang:
-            verts.append((c * np.cos(a), c * np.sin(a), s, end))
-    verts = np.array(verts, np.float32)
-    cols = slices + 1
+    z runs along the segment, w picks the end (0 = start, 1 = end). One vertex per pole and `slices` per ring
+    (no seam or pole duplicates: software vertex processing pays per vertex). Returns (vertices, triangles)."""
+    rings_lat = [(-np.pi / 2 + (np.pi / 2) * k / rings, 0.0) for k in range(1, rings + 1)]  # start cap to equator
+    rings_lat += [((np.pi / 2) * k / rings, 1.0) for k in range(0, rings)]  # equator to end cap
+    ang = 2 * np.pi * np.arange(slices) / slices
+    verts = [(0.0, 0.0, -1.0, 0.0)]
+    for phi, end in rings_lat:
+        c, s_ = np.cos(phi), np.sin(phi)
+        verts += [(c * np.cos(a), c * np.sin(a), s_, end) for a in ang]
+    verts.append((0.0, 0.0, 1.0, 1.0))
+    last = len(verts) - 1
+    n_rings = len(rings_lat)
     tris = []
-    last = len(rows) - 2
-    for r in range(len(rows) - 1):
+    for q in range(slices):  # start pole fan
+        tris.append((0, 1 + (q + 1) % slices, 1 + q))
+    for r in range(n_rings - 1):
         for q in range(slices):
-            a, b = r * cols + q, r * cols + q + 1
-            c_, d = (r + 1) * cols + q, (r + 1) * cols + q + 1
-            if r != 0:  # at the start pole a and b coincide: that triangle would have no area
-                tris.append((a, b, d))
-            if r != last:  # likewise c and d at the end pole
-                tris.append((a, d, c_))
-    return verts, np.array(tris, np.uint32)
+            a, b = 1 + r * slices + q, 1 + r * slices + (q + 1) % slices
+            c_, d = a + slices, b + slices
+            tris += [(a, b, d), (a, d, c_)]
+    base = 1 + (n_rings - 1) * slices
+    for q in range(slices):  # end pole fan
+        tris.append((base + q, base + (q + 1) % slices, last))
+    return np.array(verts, np.float32), np.array(tris, np.uint32)
 
 
 def rects(x0, y0, x1, y1, z: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
