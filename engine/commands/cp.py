@@ -126,7 +126,9 @@ def run_eval(args: argparse.Namespace) -> int:
           f"calibration error {rep['calibration_error']:.4f}  mean CP {rep['mean_cp']:.4f} "
           f"vs observed {rep['observed_rate']:.4f}")
     for zone, v in rep["sideline"].items():
-        print(f"  {zone}: observed {v['observed']:.3f} predicted {v['predicted']:.3f} (n {v['n']})")
+        if isinstance(v, dict):
+            print(f"  {zone}: observed {v['observed']:.3f} predicted {v['predicted']:.3f} (n {v['n']})")
+    print(f"  (published, {rep['sideline']['published']})")
     png = out / "reliability.png"
     plot_reliability(y, p, png, f"CP reliability, holdout season {season} (n={len(y)}), "
                      f"calibration error {rep['calibration_error']:.4f}")
@@ -149,6 +151,8 @@ def run_eval(args: argparse.Namespace) -> int:
             print(f"tracking plays in {store.root}: {ts['n']} pass plays scored at the real release "
                   f"(targeted receiver), results {ts['counts']}")
             print(f"  mean CP by result: {ts['mean_cp']}  (play-level terms only: {ts['mean_cp_play_level']})")
+            print(f"  Brier {ts['brier']}, calibration error {ts['calibration_error']} (observed rate "
+                  f"{ts['observed_rate']}: highlights are picked for big completions)")
             print(f"  AUC complete vs not: {ts['auc_complete_vs_not']} (play-level terms only: "
                   f"{ts['auc_complete_vs_not_play_level']}); target had the highest CP in "
                   f"{100 * ts['target_highest_cp_share']:.0f}% of plays (mean {ts['mean_receivers']} receivers)")

@@ -147,8 +147,8 @@ def project(tracks: Tracks, t: np.ndarray, qb: int, receivers: np.ndarray, defen
     d, v = tracks.at_with_velocity(t_r, dc)  # [T, R, D]
     e = c[..., None] - d
     dist = np.abs(e)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        u0 = np.minimum(np.where(dist > 1e-6, (v.real * e.real + v.imag * e.imag) / dist, 0.0), v_max)
+    # speed toward the catch point (0 for a defender already on it)
+    u0 = np.minimum((v.real * e.real + v.imag * e.imag) / np.maximum(dist, 1e-6), v_max)
     dt = flight[..., None] - react  # closing time
     t_acc = np.minimum((v_max - u0) / a_max, dt)  # accelerating part, then top speed
     covered = u0 * t_acc + 0.5 * a_max * t_acc * t_acc + v_max * (dt - t_acc)

@@ -22,7 +22,7 @@ from replay.errors import QbvrError
 from replay.play import Play
 
 from .features import NotAPassPlay, PlayThrowContext
-from .metrics import auc, reliability, summary
+from .metrics import auc, brier, calibration_error, reliability, summary
 from .model import CPModel
 
 
@@ -133,6 +133,9 @@ def tracking_summary(df: pd.DataFrame) -> dict[str, Any]:
         "mean_cp": {k: round(float(v), 4) for k, v in by.cp.mean().items()},
         "mean_cp_play_level": {k: round(float(v), 4) for k, v in by.cp_play_level.mean().items()},
         "auc_complete_vs_not": round(auc(df.complete.to_numpy(), df.cp.to_numpy()), 4),
+        "brier": round(brier(df.complete.to_numpy(), df.cp.to_numpy()), 4),
+        "calibration_error": round(calibration_error(df.complete.to_numpy(), df.cp.to_numpy()), 4),
+        "observed_rate": round(float(df.complete.mean()), 4),
         "auc_complete_vs_not_play_level": round(auc(df.complete.to_numpy(), df.cp_play_level.to_numpy()), 4),
         "target_highest_cp_share": round(float(df.target_is_max.mean()), 4),
         "mean_receivers": round(float(df.n_receivers.mean()), 2),
@@ -152,7 +155,8 @@ def sideline_check(feats: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> dict[st
     """Observed and predicted completion by landing zone, to set beside the published NGS figures (~49% beyond
     20 yd from the centre line vs ~70% in the middle, research-notes §1)."""
     side = feats.sideline_distance.to_numpy()
-    out = {}
+    out: dict[str, Any] = {"published": "NGS pass charts 2017-2020: ~49% beyond 20 yd from the centre line, ~70% "
+                                         "in the middle (charts miss some incompletions)"}
     for name, m in (("near_sideline(<6.7yd)", side < 80 / 3 - 20), ("middle(>=6.7yd)", side >= 80 / 3 - 20)):
         if m.any():
             out[name] = {"n": int(m.sum()), "observed": round(float(y[m].mean()), 4),

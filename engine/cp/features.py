@@ -81,8 +81,8 @@ class PlayThrowContext:
         qs = self.tracks.at_index(iw, self.qb, self.tracks.s)
         feats = {
             "air_distance": np.abs(a.catch - a.release[:, None]),
-            "separation": np.where(np.isfinite(a.separation), a.separation, 30.0),
-            "sideline_distance": np.clip(np.minimum(cy, FIELD_WIDTH - cy), 0.0, None),
+            "separation": np.minimum(a.separation, 30.0),  # no defender at all: wide open
+            "sideline_distance": np.maximum(np.minimum(cy, FIELD_WIDTH - cy), 0.0),
             "pressure_distance": np.repeat(pd_[:, None], n_r, axis=1),
             "qb_speed": np.repeat(qs[:, None], n_r, axis=1),
             "time_to_throw": np.repeat(np.maximum(t, 0.0)[:, None], n_r, axis=1),
