@@ -13,6 +13,7 @@ from replay.errors import QbvrError
 COMMAND_MODULES = [
     "engine.commands.data",
     "engine.commands.skeleton",
+    "engine.commands.train",
     "engine.commands.demo",
     "engine.commands.review",
     "engine.commands.cp",

@@ -286,8 +286,16 @@ class _Sim:
                 if k < len(legs) - 1 and np.linalg.norm(goal - p) < 0.6:
                     self.leg[i] += 1
                     goal = self.start[i] + np.array(legs[self.leg[i]])
-                last = self.leg[i] >= len(legs) - 1
-                out[i] = self._seek(p, goal, a.route_speed, i, stop=last)
+                k = self.leg[i]
+                last = k >= len(legs) - 1
+                speed = a.route_speed
+                if not last:  # slow into the break: the sharper the cut, the slower (a hitch nearly stops)
+                    prev = self.start[i] + (np.array(legs[k - 1]) if k > 0 else 0.0)
+                    nxt = self.start[i] + np.array(legs[k + 1])
+                    u, v = _unit(goal - prev), _unit(nxt - goal)
+                    v_cut = a.route_speed * max(0.12, (1.0 + float(np.dot(u, v))) / 2.0)
+                    speed = min(speed, math.sqrt(v_cut ** 2 + 2.0 * self.amax[i] * 0.8 * np.linalg.norm(goal - p)))
+                out[i] = self._seek(p, goal, speed, i, stop=last)
             else:  # coverage
                 if released and self.catch is not None:
                     goal = self.catch[1] if not caught else self.pos[target_i]
@@ -448,7 +456,7 @@ def design_rows(design: PlayDesign) -> tuple[pd.DataFrame, PlayContext]:
         team = "HOM" if a.side == "off" else "AWY"
         for f in range(F):
             rows.append((f + 1, float(nid), False, pos[f, i, 0], pos[f, i, 1], speed[f, i], acc[f, i], o[f, i],
-                         direction[f, i], "", f"{a.position} {a.key} #{a.jersey}", a.jersey, a.position, team,
+                         direction[f, i], "", (f"{a.position} {a.key} #{a.jersey}" if a.key != a.position else f"{a.position} #{a.jersey}"), a.jersey, a.position, team,
                          a.side))
     for f in range(F):
         rows.append((f + 1, np.nan, True, ball[f, 0], ball[f, 1], np.nan, np.nan, np.nan, np.nan,

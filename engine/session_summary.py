@@ -1,0 +1,123 @@
+"""The session summary, computed from the recorded stream alone (plus the plays it names): the live loop writes
+`summary.json` with exactly this function after a session, and `qbvr report` recomputes it the same way when
+the session was killed before writing it."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from replay.play import Play
+
+from .gaze_metrics import GazeTracker
+from .scoring import score_rep
+from .session_log import StreamContents
+
+PlayLoader = Callable[[str], Play]
+
+
+def rep_gaze(frames: list[dict[str, Any]], receivers: list[int], decision_t: float | None,
+             end_t: float | None, chosen: int | None) -> dict[str, Any]:
+    """Gaze metrics of one rep from its frame records, up to the decision (else the last frame / `end_t`)."""
+    tr = GazeTracker(receivers)
+    stop = decision_t if decision_t is not None else end_t
+    for f in frames:
+        if stop is not None and f["t"] > stop + 1e-9:
+            break
+        tr.update(f["t"], np.asarray(f["dir"], np.float64), int(f.get("hit") or 0), f.get("zone", ""),
+                  f.get("cat", "other"), float(f.get("pitch", 0.0)))
+    if stop is None and frames:
+        stop = frames[-1]["t"]
+    tr.finish(stop if stop is not None else 0.0)
+    return tr.result(decision_t, chosen)
+
+
+def summarize(contents: StreamContents, load_play: PlayLoader,
+              cp_fn: Callable[[Play, float], dict[int, float]] | None = None) -> dict[str, Any]:
+    """Everything `summary.json` holds: the session header, and per rep the outcome, the gaze metrics and the
+    decision score. Reps cut short by a killed process are marked `complete: false` and scored as far as they
+    got (no decision)."""
+    h = contents.header
+    reps = []
+    for rec in contents.of_kind("rep"):
+        n = rec["rep"]
+        frames = contents.of_kind("f", n)
+        events = contents.of_kind("ev", n)
+        throws = [r for r in contents.of_kind("in", n) if r.get("kind") == "throw"]
+        end = next((e for e in events if e["name"] in ("throw", "sack", "no_throw", "quit")), None)
+        outcome = end["name"] if end else "incomplete"
+        throw_t = throws[0]["t"] if throws and outcome == "throw" else None
+        chosen = int(throws[0]["nfl_id"]) if throws and outcome == "throw" else None
+        receivers = [int(r["nfl_id"]) for r in rec["receivers"]]
+        gaze = rep_gaze(frames, receivers, throw_t, end["t"] if end else None, chosen)
+        play = load_play(rec["play"])
+        score = score_rep(play, outcome=outcome if outcome in ("throw", "sack", "no_throw") else "no_throw",
+                          throw_t=throw_t, chosen=chosen, cp_fn=cp_fn)
+        score["outcome"] = outcome
+        walls = [f["w"] for f in frames]
+        fps = (len(walls) - 1) / (walls[-1] - walls[0]) if len(walls) > 1 and walls[-1] > walls[0] else None
+        reps.append({
+            "rep": n, "play": rec["play"], "key": rec["key"], "title": rec.get("title", ""), "note": rec.get("note", ""),
+            "complete": end is not None, "end_t": None if end is None else end["t"],
+            "pressure_t": rec.get("pressure_t"), "pressure_how": rec.get("pressure_how"),
+            "frames": len(frames), "fps": None if fps is None else round(fps, 1),
+            "receivers": rec["receivers"], "players": rec.get("players", {}), "score": score, "gaze": gaze,
+        })
+    return {
+        "format": "qbvr-session-summary", "version": 1, "session": contents.path.parent.name,
+        "started": h.get("started"), "backend": h.get("backend"), "trainee": h.get("trainee"),
+        "target": h.get("target"), "complete": contents.complete, "dropped_bytes": contents.dropped_bytes,
+        "stream_problem": contents.problem, "reps": reps,
+    }
+
+
+def receiver_name(rep: dict[str, Any], nfl_id: int | None) -> str:
+    if nfl_id is None:
+        return "-"
+    for r in rep["receivers"]:
+        if int(r["nfl_id"]) == int(nfl_id):
+            return player_label(r, key=r["key"])
+    return rep.get("players", {}).get(str(nfl_id), str(nfl_id))
+
+
+def player_label(p: dict[str, Any], key: int | None = None) -> str:
+    """'3 WR #17 Name' (the key first when the player has one; synthetic names already carry position and #)."""
+    name = str(p.get("name") or "")
+    text = name if "#" in name else f"{p.get('position', '')} #{p.get('jersey', '')} {name}"
+    return (f"{key} " if key is not None else "") + " ".join(text.split())
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """The summary as a few lines for the terminal."""
+    out = [f"session {summary['session']}  backend {summary.get('backend')}  trainee {summary.get('trainee')}"
+           + ("" if summary["complete"] else "  (interrupted: recovered from the stream)")]
+    for rep in summary["reps"]:
+        s, g = rep["score"], rep["gaze"]
+        out.append(f"rep {rep['rep']}: {rep['key']} {rep['title']}")
+        if s["outcome"] == "throw":
+            out.append(f"  threw to {receiver_name(rep, s['chosen'])} at {s['decision_t']:.2f} s: CP {s['cp_chosen']:.2f}"
+                       f"; best {receiver_name(rep, s['best'])} CP {s['cp_best']:.2f}; quality {s['quality']:+.2f}")
+        elif s["outcome"] == "sack":
+            out.append(f"  SACKED at {rep['end_t']:.2f} s ({rep.get('pressure_how')}): no throw before the pressure")
+        else:
+            out.append(f"  {s['outcome'].replace('_', ' ')}" + (f" at {rep['end_t']:.2f} s" if rep["end_t"] else ""))
+        real = s["real"]
+        if real["release_t"] is not None:
+            cp = "-" if real["cp"] is None else f"{real['cp']:.2f}"
+            out.append(f"  real QB: threw to {receiver_name(rep, real['target'])} at {real['release_t']:.2f} s, CP {cp}")
+        sh = g["share"]
+        if g["window_s"] > 0:
+            out.append(f"  eyes downfield {sh['downfield']:.0%}, on the rush {sh['rush']:.0%}, other {sh['other']:.0%}"
+                       f" over {g['window_s']:.2f} s; reads {g['reads']}; fixations {g['n_fixations']}")
+        looks = [f"{receiver_name(rep, int(k)).split(' #')[0]} {v:.2f}s/{g['dwell'][k]:.2f}s"
+                 for k, v in g["first_look"].items() if v is not None]
+        out.append("  first look / dwell: " + (", ".join(looks) if looks else "no receiver looked at"))
+        qe = g.get("quiet_eye")
+        if qe:
+            out.append(f"  quiet eye: {qe['duration']:.2f} s on {receiver_name(rep, qe['target']) if qe['target'] else qe['zone']}"
+                       f", onset {qe['onset_before_release']:.2f} s before the release")
+        hp = g.get("head_pitch")
+        if hp:
+            out.append(f"  head pitch: median {hp['median']:+.1f} deg (p10 {hp['p10']:+.1f}, p90 {hp['p90']:+.1f})")
+    return "\n".join(out)
