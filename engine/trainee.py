@@ -295,10 +295,12 @@ class DesktopTrainee:
     window: object
     name: str = "desktop"
     look: MouseLook = field(default_factory=MouseLook)
+    keys: object = None  # an `engine.input.KeyboardMouse` (poll() -> event names, mouse() -> (x, y) or None)
 
     def __post_init__(self):
-        from .input import KeyboardMouse
-        self.keys = KeyboardMouse(self.window)
+        if self.keys is None:
+            from .input import KeyboardMouse
+            self.keys = KeyboardMouse(self.window)
         self.rep: RepInfo | None = None
         self._events: list[str] = []
         self._quit = False

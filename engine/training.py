@@ -141,8 +141,11 @@ def _r(v: float, n: int = 4) -> float:
 
 
 def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: SessionWriter, clock: FrameClock,
-            *, costs: list[float] | None = None) -> dict[str, Any]:
-    """Run one rep; returns its end event. Records a `rep` record, one `f` record per frame, inputs and events."""
+            *, costs: list[float] | None = None,
+            after_render: Callable[[int, float], None] | None = None) -> dict[str, Any]:
+    """Run one rep; returns its end event. Records a `rep` record, one `f` record per frame, inputs and events.
+    `costs` collects the per-frame milliseconds of gaze hit-testing and metric updates; `after_render(rep, t)`
+    is called after each rendered frame (screenshots in tests and benchmarks)."""
     from engine.app import close_play, open_play, update_frame
     from engine.cp.timeline import context_for
 
@@ -218,7 +221,8 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
             if not tracked:
                 renderer.look(g.origin, g.origin + 10.0 * g.head, DESKTOP_FOV_H)
             labels.update(joints)
-            renderer.render()
+            if renderer.render() and after_render is not None:
+                after_render(rep_index, t)
     finally:
         if hasattr(clock, "abandon"):
             clock.abandon()
@@ -231,7 +235,8 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
 
 def run_session(plans: list[RepPlan], renderer, trainee: Trainee, out_dir: str | Path, *, clock: FrameClock,
                 target: str = "", backend_name: str = "", load_play: Callable[[str], Play] | None = None,
-                costs: list[float] | None = None) -> SessionResult:
+                costs: list[float] | None = None,
+                after_render: Callable[[int, float], None] | None = None) -> SessionResult:
     """Run every rep, recording into `out_dir`, then write `summary.json` recomputed from the stream."""
     out = Path(out_dir)
     header = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "target": target,
@@ -245,7 +250,7 @@ def run_session(plans: list[RepPlan], renderer, trainee: Trainee, out_dir: str |
     frames0 = 0
     try:
         for k, plan in enumerate(plans, start=1):
-            end = run_rep(k, plan, renderer, trainee, writer, clock, costs=costs)
+            end = run_rep(k, plan, renderer, trainee, writer, clock, costs=costs, after_render=after_render)
             if end["name"] == "quit":
                 break
     finally:

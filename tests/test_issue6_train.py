@@ -141,3 +141,101 @@ def test_issue6_demo_headless_writes_session_and_report(tmp_path):
     before = (tmp_path / "demo" / "summary.json").read_text()
     assert main(["report", str(tmp_path / "demo"), "--out", str(tmp_path / "again")]) == 0
     assert (tmp_path / "demo" / "summary.json").read_text() == before
+
+
+class FakeKeys:
+    def __init__(self):
+        self.events: list[str] = []
+        self.pos: tuple[float, float] | None = (0.0, 0.0)
+
+    def poll(self):
+        ev, self.events = self.events, []
+        return ev
+
+    def mouse(self):
+        return self.pos
+
+
+class FakeWindow:
+    def is_closed(self):
+        return False
+
+
+def _rep_info(play):
+    from engine.cp.timeline import context_for
+    from engine.trainee import RepInfo, number_receivers
+    from scenes.pose_source import StandingPoses
+    poses = StandingPoses(play)
+    qb = play.passer()
+    rc = number_receivers(play, qb, context_for(play).nfl_ids)
+    return RepInfo(play, qb, rc, -3.0, 5.0, poses.joint_names), poses
+
+
+def test_issue6_desktop_trainee_mouse_look_click_and_keys(tiny_play):
+    from engine.gaze import aim_point, head_angles
+    from engine.trainee import DesktopTrainee, FrameInfo
+    from scenes.cameras import eye_point
+
+    rep, poses = _rep_info(tiny_play)
+    # keys go from the QB's left (+y) to his right
+    ys = [tiny_play.y[tiny_play.event_frame("ball_snap"), r.col] for r in rep.receivers]
+    assert ys == sorted(ys, reverse=True) and [r.key for r in rep.receivers] == list(range(1, len(ys) + 1))
+    keys = FakeKeys()
+    tr = DesktopTrainee(FakeWindow(), keys=keys)
+    tr.begin_rep(rep)
+    j = poses.joints_at(1.0)
+    eye = eye_point(j[rep.qb], poses.joint_names)
+    frame = FrameInfo(1.0, j, eye, rep)
+    keys.pos = (0.0, 0.0)
+    g = tr.gaze(frame)
+    assert head_angles(g.head)[0] == pytest.approx(0.0) and g.source == "mouse"
+    keys.pos = (-0.5, 0.0)  # cursor left of centre: the head turns left (+yaw)
+    assert head_angles(tr.gaze(frame).head)[0] == pytest.approx(40.0)
+    assert tr.throw(frame) is None
+    keys.events = ["3"]
+    tr.gaze(frame)
+    th = tr.throw(frame)
+    assert th.how == "key" and th.nfl_id == rep.receivers[2].nfl_id
+    # a click with the crosshair on receiver 2 throws to him
+    target = rep.receivers[1]
+    yaw, pitch = head_angles(aim_point(j, poses.joint_names, target.col) - eye)
+    keys.pos = (-yaw / tr.look.yaw_range, (pitch - tr.look.pitch0) / tr.look.pitch_range)
+    keys.events = ["mouse1"]
+    tr.gaze(frame)
+    th = tr.throw(frame)
+    assert th.how == "click" and th.nfl_id == target.nfl_id
+    keys.events = ["escape"]
+    tr.gaze(frame)
+    assert tr.wants_quit()
+
+
+@pytest.mark.render
+def test_issue6_training_frames_show_receiver_keys_and_follow_the_gaze(tmp_path):
+    """The rendered rep: number labels above the receivers, and the camera turned to the receiver looked at."""
+    import numpy as np
+
+    from engine.backends.panda_display import PandaDisplay
+    from engine.renderer import Renderer
+    from engine.trainee import ScriptedTrainee
+    from engine.training import FixedStepClock, RepPlan, run_session
+    from scenes.drills import load_play_ref
+
+    plan = RepPlan("synthetic:pressure_hot", load_play_ref("synthetic:pressure_hot"), lead_s=0.5)
+    r = Renderer(PandaDisplay("offscreen", (480, 270)))
+    shots = {}
+
+    def hook(rep, t):
+        if t in (0.3, 1.0):
+            shots[t] = r.screenshot()
+
+    try:
+        res = run_session([plan], r, ScriptedTrainee("1@0,5@0.6,throw=5@1.1"), tmp_path / "s",
+                          clock=FixedStepClock(30), after_render=hook)
+    finally:
+        r.close()
+    assert res.summary["reps"][0]["score"]["outcome"] == "throw"
+    for img in shots.values():
+        yellow = (img[..., 0] > 200) & (img[..., 1] > 170) & (img[..., 2] < 110)
+        assert yellow.sum() > 20  # the key labels
+    # looking at receiver 1 (far left) and then 5 (far right): the pictures differ a lot
+    assert np.abs(shots[0.3].astype(int) - shots[1.0].astype(int)).mean() > 20
