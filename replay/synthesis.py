@@ -12,9 +12,14 @@ hand, and the QB's throw timed so the hand is at its release point at pass_forwa
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
+
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
+from .errors import InputError
 from .ball_flight import BallPlan
 from .play import Play
 from .skeleton import Skeleton
@@ -40,12 +45,29 @@ _STANCE_PARAMS = np.array([[0.010, 4.0, 0.075, 0.00],
 _THREE_POINT = {"T", "OT", "LT", "RT", "G", "OG", "LG", "RG", "C", "OL", "DE", "DT", "NT", "DL", "TE"}
 _TWO_POINT = {"WR", "CB", "DB", "FS", "SS", "S", "SAF", "RB", "HB", "FB", "OLB", "ILB", "MLB", "LB"}
 
-# the throw: right/left wrist relative to its shoulder, trunk frame (forward, left, up) / H, s from the release
-_THROW_T = np.array([-0.55, -0.30, -0.17, -0.07, 0.0, 0.15, 0.35])
-_THROW_R = np.array([[0.14, 0.05, -0.22], [-0.02, -0.04, 0.0], [-0.14, -0.06, 0.10], [-0.02, -0.02, 0.20],
-                     [0.14, 0.03, 0.19], [0.20, 0.12, -0.05], [0.12, 0.20, -0.24]])
-_THROW_L = np.array([[0.15, -0.07, -0.20], [0.18, -0.04, -0.10], [0.20, -0.02, -0.05], [0.18, 0.0, -0.10],
-                     [0.12, 0.06, -0.20], [0.08, 0.06, -0.26], [0.05, 0.05, -0.30]])
+THROW_PATH = Path(__file__).resolve().parent.parent / "assets" / "throw.json"
+
+
+@lru_cache(maxsize=2)
+def throw_keys(path: str = str(THROW_PATH)) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The throwing motion: key times (s from the release) and right/left wrist positions relative to their
+    shoulders in the trunk frame (forward, left, up) / H, derived from a real overhand throw
+    (tools/make_throw_keys.py, CMU trial 79_91)."""
+    try:
+        d = json.loads(Path(path).read_text())
+        t = np.asarray(d["t"], np.float64)
+        r = np.asarray(d["right_wrist"], np.float64)
+        left = np.asarray(d["left_wrist"], np.float64)
+    except FileNotFoundError:
+        raise InputError(path, "throwing-motion keys not found") from None
+    except (ValueError, KeyError, TypeError) as e:
+        raise InputError(path, f"malformed throwing-motion keys: {e}", expected="t, right_wrist, left_wrist") from None
+    if r.shape != (len(t), 3) or left.shape != (len(t), 3) or len(t) < 2 or np.any(np.diff(t) <= 0) \
+            or not (t[0] < 0 <= t[-1]):
+        raise InputError(path, "keys must be increasing times around 0 with one [3] wrist position each")
+    return t, r, left
+
+
 _HOLD_R = np.array([0.14, 0.05, -0.22])
 _HOLD_L = np.array([0.15, -0.07, -0.20])
 THROW_FADE = 0.4  # s after the last key to return to the gait arms
@@ -345,20 +367,21 @@ def _throw(side: str, tgt: np.ndarray, sh: np.ndarray, trunk, H: np.ndarray, tim
     if plan.thrower is None or plan.t_release is None:
         return tgt
     p = plan.thrower
+    key_times, key_r, key_l = throw_keys()
     rel_t = times - plan.t_release
-    win = (rel_t >= _THROW_T[0] - 0.2) & (rel_t <= _THROW_T[-1] + THROW_FADE)
+    win = (rel_t >= key_times[0] - 0.2) & (rel_t <= key_times[-1] + THROW_FADE)
     if not win.any():
         return tgt
-    keys = _THROW_R if side == "r" else _THROW_L
-    curve = PchipInterpolator(_THROW_T, keys, axis=0, extrapolate=False)
-    rt = np.clip(rel_t[win], _THROW_T[0], _THROW_T[-1])
+    keys = key_r if side == "r" else key_l
+    curve = PchipInterpolator(key_times, keys, axis=0, extrapolate=False)
+    rt = np.clip(rel_t[win], key_times[0], key_times[-1])
     local = curve(rt)  # [w, 3]
     axes = tuple(a[win, p] for a in trunk)
     key_t = sh[win, p] + _apply(axes, local) * H[0, p]
     w = np.ones(int(win.sum()))
-    after = rel_t[win] - _THROW_T[-1]
+    after = rel_t[win] - key_times[-1]
     w = np.where(after > 0, 1 - smoothstep(after, 0.0, THROW_FADE), w)
-    before = rel_t[win] - _THROW_T[0]
+    before = rel_t[win] - key_times[0]
     if side == "l":  # the guide hand joins the ball in the pre-release hold
         w = np.where(before < 0, np.maximum(holding[win, p], smoothstep(before, -0.2, 0.0)), w)
     else:
@@ -367,7 +390,7 @@ def _throw(side: str, tgt: np.ndarray, sh: np.ndarray, trunk, H: np.ndarray, tim
     out[win, p] = tgt[win, p] + (key_t - tgt[win, p]) * w[:, None]
     if side == "l":
         hold_t = sh[:, p] + _apply(tuple(a[:, p] for a in trunk), _HOLD_L) * H[0, p]
-        pre = (times < plan.t_release + _THROW_T[0]) & (times >= 0)
+        pre = (times < plan.t_release + key_times[0]) & (times >= 0)
         hw = holding[pre, p][:, None]
         out[pre, p] = out[pre, p] + (hold_t[pre] - out[pre, p]) * hw
     return out

@@ -198,3 +198,25 @@ def test_pose_for_another_play_is_rejected(play, motion):
     s.play_id += 1
     with pytest.raises(InputError, match="not"):
         build_motion(play, pose=s)
+
+
+def test_throw_keys_come_from_the_shipped_real_throw_and_peak_at_the_release(motion):
+    from replay.synthesis import throw_keys
+    t, r, left = throw_keys()
+    assert t[0] < 0 <= t[-1] and r.shape == (len(t), 3) and left.shape == (len(t), 3)
+    sk = motion.skeleton
+    qb, tr = motion.plan.thrower, motion.plan.t_release
+    ts = np.arange(tr - 0.5, tr + 0.3, 1 / 60)
+    w = motion.joints_at(ts)[:, qb, sk.index("r_wrist")]
+    sh = motion.joints_at(ts)[:, qb, sk.index("r_shoulder")]
+    speed = np.linalg.norm(np.diff(w - sh, axis=0), axis=1) * 60  # relative to the shoulder: the arm's own motion
+    t_peak = ts[1:][np.argmax(speed)]
+    assert abs(t_peak - tr) <= 0.1
+
+
+def test_bad_throw_keys_are_a_clear_error(tmp_path):
+    from replay.synthesis import throw_keys
+    p = tmp_path / "throw.json"
+    p.write_text(json.dumps({"t": [0.1, 0.0], "right_wrist": [[0, 0, 0]] * 2, "left_wrist": [[0, 0, 0]] * 2}))
+    with pytest.raises(InputError, match="increasing times"):
+        throw_keys(str(p))
