@@ -9,7 +9,8 @@ where the real ball went):
   receiver is on his recorded path when the ball gets there (a fixed point, solved by iteration);
 - defenders follow their recorded paths until a reaction time after the release, then close on the catch point
   with their speed toward it at that moment, accelerating at most A_MAX up to V_MAX ("ghosting");
-- separation = distance from the catch point to the nearest ghosted defender.
+- separation = distance from the catch point to the nearest ghosted defender, plus the measured mean bias of
+  ghosting (GHOST_BIAS_YD).
 Everything is vectorised over instants x receivers x defenders.
 """
 
@@ -26,8 +27,11 @@ GRAVITY = 10.725  # yd/s^2
 # Closing limits, chosen on the shared highlight pass plays by comparing the ghosted separation of the real throw
 # with the real separation when the ball arrived (grid over reaction 0.3-0.9 s, top speed 8-9 yd/s, acceleration
 # 4-7 yd/s^2): longer reactions and a closing speed below sprint speed track the real values best (r ~0.92);
-# ghosting still leaves ~0.4 yd less separation than real on average (defenders know the catch point).
+# ghosting still leaves less separation than real (defenders are assumed to know the catch point): regressing
+# the real separation at arrival on the ghosted one over those throws gives slope 0.97 and intercept 0.47 yd,
+# so the projected separation adds GHOST_BIAS_YD to estimate what would really be measured at the catch.
 REACTION_S = 0.6  # s, defenders keep their recorded path this long after the release
+GHOST_BIAS_YD = 0.47  # yd, mean real-minus-ghosted separation of real throws (see above)
 V_MAX = 8.0  # yd/s, defender closing speed limit
 A_MAX = 5.0  # yd/s^2, defender acceleration limit
 FLIGHT_ITERATIONS = 3
@@ -154,4 +158,4 @@ def project(tracks: Tracks, t: np.ndarray, qb: int, receivers: np.ndarray, defen
     covered = u0 * t_acc + 0.5 * a_max * t_acc * t_acc + v_max * (dt - t_acc)
     gap = np.maximum(dist - np.maximum(covered, 0.0), 0.0)
     sep = np.fmin.reduce(gap, axis=-1)  # NaN (no track) ignored
-    return Arrival(q[:, 0], c, flight, np.where(np.isnan(sep), np.inf, sep))
+    return Arrival(q[:, 0], c, flight, np.where(np.isnan(sep), np.inf, sep + GHOST_BIAS_YD))
