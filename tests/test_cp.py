@@ -109,6 +109,27 @@ def test_cp_at_equals_timeline_at_frame_times(tiny_play):
         assert np.allclose(list(at.values()), tl.cp[i], atol=1e-12)
 
 
+def test_timeline_at_other_steps_matches_cp_at(tiny_play):
+    tl = cp_timeline(tiny_play, step=0.25)
+    assert np.allclose(tl.t, np.arange(0, 2.5 + 1e-9, 0.25))
+    at = cp_at(tiny_play, 0.75)
+    assert np.allclose(list(at.values()), tl.cp[3], atol=1e-12)
+
+
+def test_untracked_receiver_is_left_out_and_not_a_pass_is_an_error():
+    from engine.cp.features import NotAPassPlay
+    play = make_play()
+    wr = int(play.players_where(positions={"WR"})[0])
+    play.x[:, wr] = np.nan
+    play.y[:, wr] = np.nan
+    tl = cp_timeline(play)
+    assert int(play.roster.nfl_id[wr]) not in tl.nfl_ids and np.all(np.isfinite(tl.cp))
+    play = make_play()
+    play.roster.side[play.roster.side == "off"] = "def"
+    with pytest.raises(NotAPassPlay, match="no passer|no eligible"):
+        cp_timeline(play)
+
+
 def test_removing_the_covering_defender_raises_cp():
     """Separation raises CP: the same throw with the nearest defender sent 30 yd away."""
     play = make_play()

@@ -42,6 +42,7 @@ class PlayThrowContext:
         if qb is None:
             raise NotAPassPlay(f"play {play.key}: no passer found")
         rec = eligible_receivers(play, qb)
+        rec = rec[np.isfinite(play.x[:, rec]).any(axis=0)]  # never tracked: nothing to project
         if len(rec) == 0:
             raise NotAPassPlay(f"play {play.key}: no eligible receiver")
         tracks = arr.Tracks(play)

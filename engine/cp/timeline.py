@@ -11,7 +11,7 @@ import numpy as np
 
 from replay.play import Play
 
-from .features import PlayThrowContext
+from .features import NotAPassPlay, PlayThrowContext
 from .model import CPModel, default_model
 from .players import dropback_end
 
@@ -86,6 +86,8 @@ def cp_timeline(play: Play, step: float = 0.1, model: CPModel | None = None) -> 
     """CP for every eligible receiver every `step` s from the snap to the release or the end of the play."""
     ctx = context_for(play)
     t = timeline_times(play, step)
+    if len(t) == 0:
+        raise NotAPassPlay(f"play {play.key}: no frames between the snap and the end of the dropback")
     cp, feats = cp_matrix(play, t, model)
     r = play.roster
     return CPTimeline(play.key, t, ctx.nfl_ids.copy(), [str(r.name[i]) for i in ctx.receivers],
