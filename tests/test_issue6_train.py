@@ -239,3 +239,28 @@ def test_issue6_training_frames_show_receiver_keys_and_follow_the_gaze(tmp_path)
         assert yellow.sum() > 20  # the key labels
     # looking at receiver 1 (far left) and then 5 (far right): the pictures differ a lot
     assert np.abs(shots[0.3].astype(int) - shots[1.0].astype(int)).mean() > 20
+
+
+@pytest.mark.render
+def test_issue6_holding_the_ball_is_a_sack_when_the_real_pressure_arrives(tmp_path):
+    from engine.backends.panda_display import PandaDisplay
+    from engine.renderer import Renderer
+    from engine.scoring import pressure_time
+    from engine.trainee import ScriptedTrainee
+    from engine.training import FixedStepClock, RepPlan, run_session
+    from scenes.drills import load_play_ref
+
+    play = load_play_ref("synthetic:pressure_hot")
+    pt, how = pressure_time(play, play.passer())
+    r = Renderer(PandaDisplay("offscreen", (320, 180)))
+    try:
+        res = run_session([RepPlan("synthetic:pressure_hot", play, lead_s=0.2)], r, ScriptedTrainee("4@0.1,rush@1.0"),
+                          tmp_path / "s", clock=FixedStepClock(30))
+    finally:
+        r.close()
+    rep = res.summary["reps"][0]
+    assert rep["score"]["outcome"] == "sack" and rep["score"]["sacked"]
+    assert rep["end_t"] == pytest.approx(pt) and rep["pressure_how"] == how
+    assert rep["gaze"]["share"]["rush"] > 0.4  # eyes on the rush after 1.0 s
+    frames = read_stream(tmp_path / "s").of_kind("f", 1)
+    assert frames[-1]["t"] < pt <= frames[-1]["t"] + 1 / 30 + 1e-9

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from .train import choose_backend, train
 
     t0 = time.monotonic()
-    backend = choose_backend(args.backend)
+    backend = choose_backend(args.backend, say=print)
     headless = backend == "offscreen"
     print(f"qbvr demo: built-in drill on the {backend} backend"
           + (" with the scripted trainee" if headless else "") + " ...", flush=True)

@@ -96,18 +96,24 @@ def plans_for(target: str, store_dir: str | None, lead: float | None):
     return plans, store
 
 
-def choose_backend(name: str) -> str:
-    """The backend `auto` resolves to: a headset when an OpenXR runtime answers, else a window, else offscreen."""
+def choose_backend(name: str, *, say=None) -> str:
+    """The backend `auto` resolves to: a headset when an OpenXR runtime answers, else a window, else offscreen.
+    `say(line)` hears one line on why the headset was skipped."""
     if name != "auto":
         return name
     from engine.backends.panda_display import display_available
     try:
         from engine.xr.runtime import probe_runtime
-        if probe_runtime().ok:
+        probe = probe_runtime()
+        if probe.ok:
             return "xr"
-    except Exception:  # noqa: BLE001 - a broken runtime must not stop a desktop or headless session
-        pass
-    return "desktop" if display_available() else "offscreen"
+        reason = probe.reason
+    except Exception as e:  # noqa: BLE001 - a broken runtime must not stop a desktop or headless session
+        reason = f"the OpenXR probe failed: {type(e).__name__}: {e}"
+    chosen = "desktop" if display_available() else "offscreen"
+    if say is not None:
+        say(f"no headset ({reason}): running the {'desktop window' if chosen == 'desktop' else 'offscreen backend'}")
+    return chosen
 
 
 def open_training(backend: str, trainee_arg: str | None, size: tuple[int, int] | None, fps: float, realtime: bool,
@@ -171,7 +177,7 @@ def train(target: str, *, backend: str = "auto", trainee: str | None = None, out
     if trainee and trainee.startswith("scripted:"):
         parse_spec(trainee.split(":", 1)[1])  # a bad SPEC fails before any window opens
     plans, play_store = plans_for(target, store, lead)
-    backend = choose_backend(backend)
+    backend = choose_backend(backend, say=lambda line: print(line, file=sys.stderr))
     out = out or default_sessions_dir() / f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{_slug(target)}"
     renderer, tr, clock = open_training(backend, trainee, size, fps, realtime, f"qbvr train {target}")
     try:
