@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.interpolate import CubicSpline
 
+# measured on the DeepMimic run/walk clips (tools/bench_motion.py): the spline is best for the shortest gaps, the
+# RTS smoother up to ~0.3 s, the pose prior beyond on the run (research-notes §3 policy)
 SHORT_GAP_S = 0.1  # <= : cubic spline
-MEDIUM_GAP_S = 0.3  # <= : RTS smoother (+ pose prior when there is one); longer: pose prior
+MEDIUM_GAP_S = 0.3  # <= : RTS smoother; longer: Gaussian pose prior (RTS when there is no prior)
 
 
 def nan_runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -205,10 +207,10 @@ def fill_gaps(pos: np.ndarray, fps: float, parents: np.ndarray, *, prior: PosePr
     for j in range(J):
         for a, b in nan_runs(miss[:, j]):
             dur = (b - a) / fps
-            if dur <= SHORT_GAP_S and spline is not None:
+            if dur <= SHORT_GAP_S + 1e-9 and spline is not None:
                 src = spline
-            elif pri is not None and np.isfinite(pri[a:b, j]).all():
-                src = pri if dur > SHORT_GAP_S else rts
+            elif dur > MEDIUM_GAP_S + 1e-9 and pri is not None and np.isfinite(pri[a:b, j]).all():
+                src = pri
             else:
                 src = rts
             out[a:b, j] = src[a:b, j]
