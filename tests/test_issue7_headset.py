@@ -270,3 +270,37 @@ def test_looking_down_in_the_headset_shows_grass_not_the_qbs_body(tiny_play):
         assert shown < hidden - 0.2  # with the body drawn, his own helmet/shoulders/legs cover it
     finally:
         r.close()
+
+
+def test_recenter_button_recentres_on_the_current_spot_and_heading(headset_view):
+    n = 10
+    yaw = np.array([0.0] * 4 + [50.0] * 6)
+    tr = trace(n, yaw_deg=yaw)
+    tr.head_position[4:, 0] += 0.5      # he also stepped 0.5 m to the side
+    tr.recenter = np.array([False] * 6 + [True] * 2 + [False] * 2)
+    drv, be, r, view = headset_view(tr)
+    frames = []
+    run_headset_loop(be, lambda f: frames.append(f) or True, r.render)
+    h = [math.degrees(panda_heading(np.array(f.head.orientation))) for f in frames]
+    assert h[3] == pytest.approx(0.0) and h[5] == pytest.approx(50.0)
+    assert h[6] == pytest.approx(0.0) and h[9] == pytest.approx(0.0)   # recentred when pressed, once
+    assert np.allclose(frames[6].head.position[:2], [0, 0]) and frames[5].head.position[0] != 0
+
+
+def test_trigger_throw_carries_the_controllers_aim_ray(headset_view):
+    n = 12
+    tr = trace(n, throw_at=6)
+    aim_p = np.tile([[-0.2, 1.2, -0.3], [0.25, 1.2, -0.3]], (n, 1, 1))
+    right = np.radians(-20.0)  # the right controller points 20 degrees to the right, level
+    aim_q = np.tile([[1.0, 0, 0, 0], [np.cos(right / 2), 0, np.sin(right / 2), 0]], (n, 1, 1))
+    aim_q[:3, 1] = np.nan  # right controller untracked for the first frames
+    tr.aim_position, tr.aim_orientation = aim_p, aim_q
+    drv, be, r, view = headset_view(tr)
+    frames = []
+    run_headset_loop(be, lambda f: frames.append(f) or True, r.render)
+    assert frames[0].aim[1] is None and frames[0].aim[0] is not None
+    f = frames[6]
+    assert f.throw_hand == 1
+    origin, d = f.aim[1]
+    assert math.degrees(panda_heading(panda_forward_q(d))) == pytest.approx(-20.0)
+    assert origin[0] == pytest.approx(0.25 - 0.2) and origin[2] == pytest.approx(1.2)  # relative to the recentre spot

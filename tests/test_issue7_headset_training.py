@@ -147,3 +147,31 @@ def test_headset_lost_mid_rep_keeps_the_recording(play, desktop, tmp_path):
     assert rep["score"]["outcome"] == "quit" and len(hframes) == k
     assert [f["hit"] for f in hframes] == [f["hit"] for f in frames[:k]]
     assert read_stream(tmp_path).complete
+
+
+def test_throw_goes_to_the_receiver_the_controller_points_at(play, desktop, tmp_path):
+    from engine.gaze import aim_point
+    summary, frames = desktop
+    rep = summary["reps"][0]
+    target = next(r for r in rep["receivers"] if r["key"] == 1)  # he looks at 3 but points at 1
+    assert target["nfl_id"] != rep["score"]["chosen"]
+    tr = gaze_trace(play, frames, eyes=False, extra=30)
+    poses = pose_source_for(play)
+    qb = quarterback_index(play)
+    n = len(tr)
+    aim_p = np.full((n, 2, 3), np.nan)
+    aim_q = np.full((n, 2, 4), np.nan)
+    for i in range(n):
+        f = frames[min(i, len(frames) - 1)]
+        joints = np.asarray(poses.joints_at(f["t"]), np.float64)
+        root = joints[qb, 0]
+        hand = np.asarray(f["eye"]) + [0.0, -0.3, -0.4]  # right hand, in front of the chest (world)
+        p = aim_point(joints, poses.joint_names, play.roster.index_of(target["nfl_id"])) - hand
+        rel = hand - [root[0], root[1], 0.0]
+        aim_p[i, 1] = panda_position_to_xr([-rel[1], rel[0], rel[2]])
+        aim_q[i, 1] = panda_quat_to_xr(look_rotation([-p[1], p[0], p[2]]))
+    tr.aim_position, tr.aim_orientation = aim_p, aim_q
+    hs, hframes, be, trainee = headset_session(play, tr, tmp_path)
+    assert hs["reps"][0]["score"]["chosen"] == target["nfl_id"]
+    assert hs["reps"][0]["score"]["decision_t"] == pytest.approx(rep["score"]["decision_t"], abs=1e-6)
+    assert trainee.throws[0]["aim"] == "controller"

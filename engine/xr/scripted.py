@@ -38,6 +38,9 @@ class HeadsetTrace:
     eye_orientation: np.ndarray | None = None   # [N, 4]
     eye_time_ns: np.ndarray | None = None       # [N] the tracker's sample times
     throw: np.ndarray | None = None             # [N, 2] trigger values (left, right)
+    aim_position: np.ndarray | None = None      # [N, 2, 3] controller aim poses (left, right); NaN = untracked
+    aim_orientation: np.ndarray | None = None   # [N, 2, 4]
+    recenter: np.ndarray | None = None          # [N] bool: the recenter button held
     events: dict[int, list[XrEvent]] = field(default_factory=dict)  # extra events before frame i
     ipd: float = 0.064
 
@@ -54,6 +57,15 @@ class HeadsetTrace:
                 if a.shape != (n, width):
                     raise ValueError(f"{name} must have shape ({n}, {width}), got {a.shape}")
                 setattr(self, name, a)
+        for name, shape in (("aim_position", (n, 2, 3)), ("aim_orientation", (n, 2, 4))):
+            a = getattr(self, name)
+            if a is not None:
+                a = np.asarray(a, np.float64)
+                if a.shape != shape:
+                    raise ValueError(f"{name} must have shape {shape}, got {a.shape}")
+                setattr(self, name, a)
+        if self.recenter is not None:
+            self.recenter = np.asarray(self.recenter, bool).reshape(n)
 
     @property
     def eye_tracking(self) -> bool:
@@ -162,7 +174,13 @@ class ScriptedHeadset:
             t = int(tr.eye_time_ns[i]) if tr.eye_time_ns is not None else display_time_ns
             eye = XrPose(tuple(tr.eye_position[i]), tuple(tr.eye_orientation[i]), t)
         throw = tuple(float(v) for v in tr.throw[i]) if tr.throw is not None else (0.0, 0.0)
-        return XrInput(throw=throw, eye=eye)
+        aim = [None, None]
+        if tr.aim_orientation is not None:
+            for h in (0, 1):
+                if np.all(np.isfinite(tr.aim_orientation[i, h])) and np.all(np.isfinite(tr.aim_position[i, h])):
+                    aim[h] = XrPose(tuple(tr.aim_position[i, h]), tuple(tr.aim_orientation[i, h]), display_time_ns)
+        rc = bool(tr.recenter[i]) if tr.recenter is not None else False
+        return XrInput(throw=throw, aim=tuple(aim), recenter=rc, eye=eye)
 
     def end_frame(self, display_time_ns: int, views: list[XrView] | None) -> None:
         self.submitted.append((display_time_ns, views is not None))
