@@ -220,3 +220,45 @@ def test_bad_throw_keys_are_a_clear_error(tmp_path):
     p.write_text(json.dumps({"t": [0.1, 0.0], "right_wrist": [[0, 0, 0]] * 2, "left_wrist": [[0, 0, 0]] * 2}))
     with pytest.raises(InputError, match="increasing times"):
         throw_keys(str(p))
+
+
+def _trunk_pitch_deg(j, sk, facing_xy):
+    """Forward lean of the mid_hip -> neck line toward the facing direction, degrees."""
+    v = j[..., sk.index("neck"), :] - j[..., sk.index("mid_hip"), :]
+    fwd = v[..., 0] * facing_xy[0] + v[..., 1] * facing_xy[1]
+    return np.degrees(np.arctan2(fwd, v[..., 2]))
+
+
+def test_backpedal_keeps_facing_and_steps(play, motion):
+    from replay.motion_metrics import lowest_point, step_rate
+    sk = motion.skeleton
+    cb = list(play.roster.position).index("CB")  # bails downfield (+x) while facing the offense (-x)
+    ts = np.arange(1.0, 3.0, 1 / 60)
+    J = motion.joints_at(ts)[:, cb]
+    assert np.all(J[:, sk.index("nose"), 0] < J[:, sk.index("neck"), 0])  # still faces -x
+    assert J[-1, 0, 0] > J[0, 0, 0] + 5  # while moving +x
+    feet = [lowest_point(J, motion.joint_names, s)[:, 2] for s in "lr"]
+    assert 2.0 < step_rate(feet, 60.0) < 4.0
+
+
+def test_acceleration_leans_forward_and_steady_running_steps_at_the_modelled_rate(play, motion):
+    from replay.motion_metrics import lowest_point, step_rate
+    sk = motion.skeleton
+    wr = list(play.roster.position).index("WR")  # 0 -> 7 yd/s at the snap, facing +x
+    early = _trunk_pitch_deg(motion.joints_at(0.15)[wr], sk, (1, 0))
+    steady = _trunk_pitch_deg(motion.joints_at(2.0)[wr], sk, (1, 0))
+    assert early > steady + 5
+    ts = np.arange(1.0, 4.0, 1 / 60)
+    J = motion.joints_at(ts)[:, wr]
+    rate = step_rate([lowest_point(J, motion.joint_names, s)[:, 2] for s in "lr"], 60.0)
+    model = np.interp(7 * YARD, [3.56, 6.0, 8.0], [2.45, 3.0, 3.6])
+    assert abs(rate / model - 1) < 0.15
+
+
+def test_planted_feet_do_not_slide(play, motion):
+    from replay.motion_metrics import foot_skating, lowest_point
+    ts = np.arange(0.5, 4.0, 1 / 60)
+    J = motion.joints_at(ts)
+    for p in range(play.n_players):
+        for s in "lr":
+            assert foot_skating(lowest_point(J[:, p], motion.joint_names, s), 60.0) < 0.10, p
