@@ -15,15 +15,22 @@ from .features import NotAPassPlay, PlayThrowContext
 from .model import CPModel, default_model
 from .players import dropback_end
 
-_CACHE: list[tuple[Play, PlayThrowContext]] = []  # one entry: the frame loop asks about one play at a time
+_CACHE: list[tuple[Play, PlayThrowContext]] = []  # most recent first; a frame loop asks about one play at a time
+_CACHE_SIZE = 4
 
 
 def context_for(play: Play) -> PlayThrowContext:
-    """The play's throw context, built once and reused while the same Play object is asked about."""
+    """The play's throw context, built once and reused while the same Play object is asked about (the few most
+    recent plays are kept; a Play's arrays are not expected to change after it is loaded)."""
     if _CACHE and _CACHE[0][0] is play:
         return _CACHE[0][1]
+    for i, (p, ctx) in enumerate(_CACHE):
+        if p is play:
+            _CACHE.insert(0, _CACHE.pop(i))
+            return ctx
     ctx = PlayThrowContext.build(play)
-    _CACHE[:] = [(play, ctx)]
+    _CACHE.insert(0, (play, ctx))
+    del _CACHE[_CACHE_SIZE:]
     return ctx
 
 
