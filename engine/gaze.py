@@ -79,7 +79,10 @@ class GazeScene:
     """Hit-testing of gaze rays against one play's players (built once per play, called every frame)."""
 
     def __init__(self, play: Play, joint_names, *, exclude: tuple[int, ...] | list[int] = (),
-                 los_m: float | None = None, margin_deg: float = DEFAULT_MARGIN_DEG):
+                 receivers: tuple[int, ...] | list[int] = (), los_m: float | None = None,
+                 margin_deg: float = DEFAULT_MARGIN_DEG):
+        """`exclude`: columns never hit (the trainee's own body); `receivers`: columns of the eligible receivers,
+        always `downfield` targets (a tight end who stays in to block is still a read)."""
         names = list(joint_names)
         missing = [n for a, b, _ in CAPSULES for n in (a, b) if n not in names]
         if missing:
@@ -89,7 +92,8 @@ class GazeScene:
         self.radius = np.array([r for _, _, r in CAPSULES], np.float32)
         self.tan_margin = math.tan(math.radians(margin_deg))
         self.nfl_id = np.asarray(play.roster.nfl_id, np.int64)
-        self.role = np.asarray(play.roster.role).astype(str)
+        self.role = np.asarray(play.roster.role).astype(str).astype(object)
+        self.role[list(receivers)] = "route_runner"
         self.active = np.ones(len(self.nfl_id), bool)
         self.active[list(exclude)] = False
         if los_m is None:

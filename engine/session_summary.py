@@ -110,9 +110,10 @@ def summary_text(summary: dict[str, Any]) -> str:
         if g["window_s"] > 0:
             out.append(f"  eyes downfield {sh['downfield']:.0%}, on the rush {sh['rush']:.0%}, other {sh['other']:.0%}"
                        f" over {g['window_s']:.2f} s; reads {g['reads']}; fixations {g['n_fixations']}")
-        looks = [f"{receiver_name(rep, int(k)).split(' #')[0]} {v:.2f}s/{g['dwell'][k]:.2f}s"
+        looks = [f"    {receiver_name(rep, int(k))}: first look {v:.2f} s, dwell {g['dwell'][k]:.2f} s"
                  for k, v in g["first_look"].items() if v is not None]
-        out.append("  first look / dwell: " + (", ".join(looks) if looks else "no receiver looked at"))
+        out.append("  receivers looked at:" if looks else "  no receiver looked at")
+        out += looks
         qe = g.get("quiet_eye")
         if qe:
             out.append(f"  quiet eye: {qe['duration']:.2f} s on {receiver_name(rep, qe['target']) if qe['target'] else qe['zone']}"

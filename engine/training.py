@@ -155,7 +155,7 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
     receivers = number_receivers(play, qb, context_for(play).nfl_ids)
     view = open_play(renderer, play, camera="qb", hud=True, t_range=(clock_info.start, clock_info.stop))
     names = list(view.scene.joint_names)
-    gscene = GazeScene(play, names, exclude=[qb] if qb is not None else [])
+    gscene = GazeScene(play, names, exclude=[qb] if qb is not None else [], receivers=[r.col for r in receivers])
     tracker = GazeTracker([r.nfl_id for r in receivers])
     labels = ReceiverKeys([(str(r.key), r.col) for r in receivers], names.index("head_top"))
     labels.root.reparent_to(renderer.scene)

@@ -98,3 +98,17 @@ def test_issue6_tracker_fast_turns_are_not_fixations():
         tr.update(k / 60, direction_from_angles(k * 1.5, 0), 1, "z", "downfield", 0.0)
     tr.finish(0.5)
     assert tr.result(0.5)["n_fixations"] == 0
+
+
+def test_issue6_eligible_receivers_are_downfield_targets_even_when_blocking(tiny_play):
+    poses = StandingPoses(tiny_play)
+    qb = tiny_play.passer()
+    te = int(tiny_play.players_where(positions={"TE"})[0])
+    tiny_play.roster.role[te] = "blocker"  # a tight end who stays in
+    j = poses.joints_at(0.5)
+    eye = aim_point(j, poses.joint_names, te) - np.array([3.0, 0.0, 0.0], np.float32)  # just behind him
+    d = np.array([1.0, 0.0, 0.0], np.float32)
+    plain = GazeScene(tiny_play, poses.joint_names, exclude=[qb]).hit(j, eye, d)
+    assert plain.col == te and plain.category == "rush"
+    as_receiver = GazeScene(tiny_play, poses.joint_names, exclude=[qb], receivers=[te]).hit(j, eye, d)
+    assert as_receiver.col == te and as_receiver.category == "downfield"

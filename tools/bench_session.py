@@ -56,7 +56,7 @@ def bench_gaze(frames: int) -> None:
     from engine.cp.timeline import context_for
     from engine.trainee import number_receivers
     rc = number_receivers(play, qb, context_for(play).nfl_ids)
-    gs = GazeScene(play, names, exclude=[qb])
+    gs = GazeScene(play, names, exclude=[qb], receivers=[r.col for r in rc])
     tracker = GazeTracker([r.nfl_id for r in rc])
     rays = []
     for k, j in enumerate(joints):
