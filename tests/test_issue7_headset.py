@@ -304,3 +304,22 @@ def test_trigger_throw_carries_the_controllers_aim_ray(headset_view):
     origin, d = f.aim[1]
     assert math.degrees(panda_heading(panda_forward_q(d))) == pytest.approx(-20.0)
     assert origin[0] == pytest.approx(0.25 - 0.2) and origin[2] == pytest.approx(1.2)  # relative to the recentre spot
+
+
+def test_train_auto_falls_back_when_the_headset_session_fails(monkeypatch, tmp_path, capsys):
+    """`qbvr train --backend auto`: a runtime that answers the probe but refuses the session (here: the real
+    pyopenxr with no runtime behind the probe) falls back to offscreen with one line saying why."""
+    pytest.importorskip("xr")
+    import engine.xr.runtime as runtime
+    from engine.cli import main
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setenv("XR_RUNTIME_JSON", str(tmp_path / "none.json"))
+    monkeypatch.setattr(runtime, "probe_runtime", lambda: RuntimeProbe(True, runtime="Fake 1.0.0", system="HMD"))
+    rc = main(["train", "synthetic:pressure_hot", "--backend", "auto", "--trainee", "scripted:1@0.2,throw=1@0.6",
+               "--out", str(tmp_path / "s"), "--size", "64x36", "--fps", "30", "--no-report"])
+    assert rc == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    line = next(l for l in err if l.startswith("no headset ("))
+    assert "no OpenXR runtime" in line and line.endswith("running the offscreen backend")
+    from engine.session_log import read_stream
+    assert read_stream(tmp_path / "s").header["backend"] == "offscreen"

@@ -127,10 +127,11 @@ def open_training(backend: str, trainee_arg: str | None, size: tuple[int, int] |
 
     kind = trainee_arg or ("desktop" if backend == "desktop" else "headset" if backend == "xr" else "scripted")
     if backend == "xr":
-        from engine.xr.runtime import probe_runtime
+        from engine.xr.runtime import INSTALL_HINT, probe_runtime
         probe = probe_runtime()
         if not probe.ok:
-            raise DisplayUnavailable(f"no headset: {probe.reason} (use --backend desktop or offscreen)")
+            raise DisplayUnavailable(f"no headset: {probe.reason}; {INSTALL_HINT} (or use --backend desktop or "
+                                     "offscreen)")
         from engine.xr.headset import HeadsetBackend
         from engine.xr.openxr_driver import OpenXRDriver
         from engine.xr.trainee import HeadsetTrainee
@@ -177,9 +178,21 @@ def train(target: str, *, backend: str = "auto", trainee: str | None = None, out
     if trainee and trainee.startswith("scripted:"):
         parse_spec(trainee.split(":", 1)[1])  # a bad SPEC fails before any window opens
     plans, play_store = plans_for(target, store, lead)
+    from engine.backends.interface import DisplayUnavailable
+
+    auto = backend == "auto"
     backend = choose_backend(backend, say=lambda line: print(line, file=sys.stderr))
     out = out or default_sessions_dir() / f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{_slug(target)}"
-    renderer, tr, clock = open_training(backend, trainee, size, fps, realtime, f"qbvr train {target}")
+    try:
+        renderer, tr, clock = open_training(backend, trainee, size, fps, realtime, f"qbvr train {target}")
+    except DisplayUnavailable as e:
+        if not (auto and backend == "xr"):
+            raise
+        from engine.backends.panda_display import display_available
+        backend = "desktop" if display_available() else "offscreen"  # the runtime answered, the session failed
+        print(f"no headset ({e}): running the {'desktop window' if backend == 'desktop' else 'offscreen backend'}",
+              file=sys.stderr)
+        renderer, tr, clock = open_training(backend, trainee, size, fps, realtime, f"qbvr train {target}")
     try:
         result = run_session(plans, renderer, tr, out, clock=clock, target=target, backend_name=backend)
     finally:
