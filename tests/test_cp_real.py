@@ -80,3 +80,13 @@ def test_issue5_shipped_model_out_of_time_acceptance():
     assert season == 2019 and rep["n"] > 15000
     assert rep["auc"] >= 0.70
     assert rep["calibration_error"] <= 0.02
+
+
+def test_bdb2019_pass_attempts_score_like_play_by_play():
+    """An independent source of the play-level inputs (BDB 2019 plays.csv, 2017 weeks 1-6)."""
+    from conftest import shared_path
+    from engine.cp.evaluate import bdb2019_report
+
+    rep = bdb2019_report(default_model(), shared_path("bdb2019", "plays.csv"))
+    assert rep["n"] > 6000
+    assert rep["auc"] > 0.68 and rep["calibration_error"] < 0.03

@@ -32,6 +32,12 @@ def _default_locations() -> str | None:
     return str(Path(root) / "pass_locations" / "all_pass_locations.csv") if root else None
 
 
+def _default_bdb2019() -> str | None:
+    root = os.environ.get("QBVR_SHARED_DATA")
+    p = Path(root) / "bdb2019" / "plays.csv" if root else None
+    return str(p) if p and p.is_file() else None
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     cp = sub.add_parser("cp", help="completion probability: train, evaluate, score throws, per-play timelines",
                         description="Completion probability (CP) for every eligible receiver at every instant.")
@@ -59,6 +65,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out-dir", default="cp_eval", help="where to write reliability.png and report.json")
     p.add_argument("--max-games", type=int, default=None, help="score at most this many holdout games")
     p.add_argument("--no-tracking", action="store_true", help="skip the tracking plays in the store")
+    p.add_argument("--bdb2019", metavar="PLAYS.csv", default=_default_bdb2019(),
+                   help="also score the BDB 2019 pass attempts (default: $QBVR_SHARED_DATA/bdb2019/plays.csv)")
     add_store_arg(p)
     p.set_defaults(func=run_eval)
 
@@ -134,6 +142,12 @@ def run_eval(args: argparse.Namespace) -> int:
                      f"calibration error {rep['calibration_error']:.4f}")
     print(f"wrote {png}")
     report = {"params": model.source, "holdout": rep}
+    if args.bdb2019:
+        from engine.cp.evaluate import bdb2019_report
+        b = bdb2019_report(model, Path(args.bdb2019))
+        report["bdb2019"] = b
+        print(f"BDB 2019 pass attempts (2017 weeks 1-6, a training season: not out of time): {int(b['n'])} attempts, "
+              f"AUC {b['auc']:.4f}  Brier {b['brier']:.4f}  calibration error {b['calibration_error']:.4f}")
     if not args.no_tracking:
         from replay.store import PlayStore
         store = PlayStore(args.store)

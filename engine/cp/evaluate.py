@@ -164,6 +164,34 @@ def sideline_check(feats: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> dict[st
     return out
 
 
+def bdb2019_report(model: CPModel, plays_csv: Path) -> dict[str, Any]:
+    """Play-level scores on the Big Data Bowl 2019 pass attempts (2017 weeks 1-6): an independent source of the
+    same inputs (PassLength, formation, gamebook text), but games of a training season, so not out of time."""
+    from .pbp import _HIT, _LOC
+    from .train import play_level_features
+
+    try:
+        d = pd.read_csv(plays_csv)
+        d = d[d.PassResult.isin(["C", "I", "IN"]) & d.PassLength.notna()].reset_index(drop=True)
+        desc = d.playDescription.fillna("").astype(str)
+        loc = desc.str.extract(_LOC)
+        side = d.yardlineSide.fillna("").astype(str)
+        num = pd.to_numeric(d.yardlineNumber, errors="coerce")
+        pbp = pd.DataFrame({
+            "air_yards": d.PassLength.astype(float), "location": loc[1].fillna("").str.lower(),
+            "down": d.down.astype(float), "ydstogo": d.yardsToGo.astype(float),
+            "yardline_100": np.where((side == d.possessionTeam) & (num != 50), 100 - num, num),
+            "shotgun": ((d.offenseFormation == "SHOTGUN") | desc.str.contains("Shotgun")).astype(float),
+            "qb_hit": desc.str.contains(_HIT).astype(int)})
+    except (OSError, ValueError, KeyError, AttributeError) as e:
+        raise QbvrError(f"{plays_csv}: not a BDB 2019 plays.csv: {e}") from None
+    table = pd.DataFrame(model.params["provenance"]["lateral_table"])
+    feats = play_level_features(pbp, table)
+    y = (d.PassResult == "C").to_numpy(np.float64)
+    p = model.predict({k: feats[k].to_numpy() for k in feats.columns})
+    return {k: round(v, 5) for k, v in summary(y, p).items()}
+
+
 def holdout_report(model: CPModel, max_games: int | None = None) -> tuple[dict[str, Any], np.ndarray, np.ndarray, int]:
     feats, y, season = holdout_frame(model, max_games)
     p = model.predict({k: feats[k].to_numpy() for k in feats.columns})
