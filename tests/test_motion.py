@@ -262,3 +262,16 @@ def test_planted_feet_do_not_slide(play, motion):
     for p in range(play.n_players):
         for s in "lr":
             assert foot_skating(lowest_point(J[:, p], motion.joint_names, s), 60.0) < 0.10, p
+
+
+def test_tracks_without_orientation_face_the_direction_of_motion():
+    from tests.conftest import make_play
+    play = make_play()
+    play.o[:] = np.nan  # BDB 2019 has no `o`
+    m = build_motion(play)
+    sk = m.skeleton
+    wr = list(play.roster.position).index("WR")
+    j = m.joints_at(2.0)
+    assert not np.isnan(j).any()
+    assert j[wr, sk.index("nose"), 0] > j[wr, sk.index("neck"), 0]  # runs and faces +x
+    assert check_play_motion(m).release_leaves
