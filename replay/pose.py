@@ -185,6 +185,22 @@ def _read_msgpack(path: Path, skel: Skeleton) -> dict[str, PoseStream]:
     return out
 
 
+def sample_pose(pose: PoseStream, times: np.ndarray | float) -> np.ndarray:
+    """The stream's joints at `times` (s from the snap), at its own rate: linear between its two nearest frames;
+    NaN where either is occluded or outside the stream's span. [T, K, J, 3] yards, raw field frame."""
+    tt = np.atleast_1d(np.asarray(times, np.float64))
+    M = len(pose.t)
+    if M == 1:
+        out = np.repeat(pose.xyz[:1], len(tt), 0).astype(np.float32)
+        out[np.abs(tt - pose.t[0]) > 1e-9] = np.nan
+        return out
+    i = np.clip(np.searchsorted(pose.t, tt, side="right") - 1, 0, M - 2)
+    w = ((tt - pose.t[i]) / (pose.t[i + 1] - pose.t[i])).astype(np.float32)[:, None, None, None]
+    out = pose.xyz[i] + (pose.xyz[i + 1] - pose.xyz[i]) * w
+    out[(tt < pose.t[0]) | (tt > pose.t[-1])] = np.nan
+    return out
+
+
 def normalised_world(play: Play, xyz_yd: np.ndarray) -> np.ndarray:
     """Raw-frame yards [..., 3] -> world metres in the play's normalised frame (offense toward +x)."""
     p = np.asarray(xyz_yd, np.float64).copy()

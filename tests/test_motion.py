@@ -275,3 +275,14 @@ def test_tracks_without_orientation_face_the_direction_of_motion():
     assert not np.isnan(j).any()
     assert j[wr, sk.index("nose"), 0] > j[wr, sk.index("neck"), 0]  # runs and faces +x
     assert check_play_motion(m).release_leaves
+
+
+def test_pose_is_sampled_at_its_own_rate(play, motion):
+    from replay.pose import sample_pose
+    times = np.arange(0, 1.0, 1 / 50)  # a 50 Hz stream
+    s = _pose_from_motion(play, motion, [0], times, 0.0)
+    s.xyz[10, 0, 5] = np.nan
+    q = sample_pose(s, np.array([0.1, 0.11, 0.21, 2.0]))
+    assert np.allclose(q[0], s.xyz[5]) and np.allclose(q[1], 0.5 * (s.xyz[5] + s.xyz[6]), atol=1e-5)
+    assert np.isnan(q[2, 0, 5]).all() and not np.isnan(q[2, 0, 4]).any()  # occluded neighbour stays occluded
+    assert np.isnan(q[3]).all()  # after the stream
