@@ -10,7 +10,6 @@ import pytest
 
 from engine.app import open_play, update_frame
 from engine.backends.interface import DisplayBackend, DisplayUnavailable
-from engine.backends.select import open_display
 from engine.renderer import Renderer
 from engine.xr.clock import NS
 from engine.xr.coords import panda_forward, panda_heading, panda_quat_to_xr, quat_from_axis_angle
@@ -171,68 +170,48 @@ def test_stereo_eyes_render_the_play_with_the_qb_hidden(headset_view, tiny_play)
 
 # ------------------------------------------------------------------ fallback
 
-def test_auto_falls_back_to_desktop_then_offscreen_with_one_line(monkeypatch):
-    built = []
-
-    def build(b):
-        built.append(b.name)
-        if b.name == "window":
-            raise DisplayUnavailable("cannot open a window")
-        return b.name
-
+def test_auto_prefers_the_headset_then_the_desktop_then_offscreen_with_one_line(monkeypatch):
+    import engine.xr.runtime as runtime
+    from engine.commands.train import choose_backend
+    lines = []
+    monkeypatch.setattr(runtime, "probe_runtime", lambda: RuntimeProbe(True, runtime="Monado 21.0.0", system="HMD"))
+    assert choose_backend("auto", say=lines.append) == "xr" and lines == []
+    monkeypatch.setattr(runtime, "probe_runtime", lambda: RuntimeProbe(False, "no OpenXR runtime is installed"))
     monkeypatch.setenv("DISPLAY", ":99")
-    res, name, note = open_display("auto", build, probe=lambda: RuntimeProbe(False, "no OpenXR runtime"))
-    assert (res, name) == ("offscreen", "offscreen") and built == ["window", "offscreen"]
-    assert note.startswith("no headset (no OpenXR runtime)") and "\n" not in note and note.endswith("offscreen")
-    res, name, note = open_display("auto", lambda b: b.name, probe=lambda: RuntimeProbe(False, "no runtime"))
-    assert name == "desktop" and note == "no headset (no runtime): running the desktop window"
+    assert choose_backend("auto", say=lines.append) == "desktop"
+    monkeypatch.delenv("DISPLAY")
+    assert choose_backend("auto", say=lines.append) == "offscreen"
+    assert lines == ["no headset (no OpenXR runtime is installed): running the desktop window",
+                     "no headset (no OpenXR runtime is installed): running the offscreen backend"]
+    assert choose_backend("offscreen", say=lines.append) == "offscreen" and len(lines) == 2
 
 
-def test_auto_uses_the_headset_when_present_and_falls_through_when_its_session_fails(monkeypatch):
-    monkeypatch.delenv("DISPLAY", raising=False)
-    ok = lambda: RuntimeProbe(True, runtime="Monado 21.0.0", system="Test HMD")  # noqa: E731
-    res, name, note = open_display("auto", lambda b: b.name, probe=ok)
-    assert name == "xr" and note == ""
-
-    def build(b):
-        if b.name == "xr":
-            raise DisplayUnavailable("the OpenXR runtime refused the headset session")
-        return b.name
-    res, name, note = open_display("auto", build, probe=ok)
-    assert name == "offscreen" and "refused" in note
-
-
-def test_xr_without_runtime_names_the_runtimes_to_install():
-    with pytest.raises(DisplayUnavailable) as e:
-        open_display("xr", lambda b: b.name, probe=lambda: RuntimeProbe(False, "no OpenXR runtime is installed"))
-    msg = str(e.value)
-    for runtime in ("SteamVR", "Meta Quest Link", "Monado", "Varjo"):
-        assert runtime in msg
-    with pytest.raises(DisplayUnavailable):
-        open_display("vr", lambda b: b.name)
-
-
-def test_real_pyopenxr_without_runtime_falls_back_to_offscreen(monkeypatch, tmp_path):
+def test_real_pyopenxr_without_runtime_falls_back_to_offscreen(monkeypatch, tmp_path, capsys):
+    """The real pyopenxr and its loader, no runtime: `qbvr train --backend auto` trains offscreen after one line
+    saying why; `--backend xr` (and the headset backend itself) fail with the runtimes to install."""
     pytest.importorskip("xr")
+    import os
+
+    from engine.cli import main
+    from engine.xr.headset import HeadsetBackend
+    from engine.xr.openxr_driver import OpenXRDriver
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("XR_LOADER_DEBUG", raising=False)
     # an active-runtime manifest that points nowhere: the loader finds no runtime on any machine
     monkeypatch.setenv("XR_RUNTIME_JSON", str(tmp_path / "no_runtime.json"))
-    renderer, name, note = open_display("auto", lambda b: Renderer(b), size=(64, 36))
-    try:
-        assert name == "offscreen"
-        assert note.startswith("no headset (") and "runtime" in note
-        assert renderer.render()
-    finally:
-        renderer.close()
-    import os
-    assert os.environ["XR_LOADER_DEBUG"] == "none"
-    # asking for the headset by name: a clear error, raised from the real driver too
-    with pytest.raises(DisplayUnavailable, match="SteamVR"):
-        open_display("xr", Renderer)
-    from engine.backends.select import make_backend
+    args = ["synthetic:pressure_hot", "--trainee", "scripted:1@0.2,throw=1@0.6", "--size", "64x36", "--fps", "30",
+            "--no-report"]
+    assert main(["train", *args, "--backend", "auto", "--out", str(tmp_path / "s")]) == 0
+    err = [l for l in capsys.readouterr().err.splitlines() if l.strip()]
+    assert err == ["no headset (no OpenXR runtime is installed or active): running the offscreen backend"]
+    assert os.environ["XR_LOADER_DEBUG"] == "none"  # the loader's own stderr lines are silenced
+    assert main(["train", *args, "--backend", "xr", "--out", str(tmp_path / "x")]) == 2
+    msg = capsys.readouterr().err
+    assert msg.count("\n") == 1
+    for runtime in ("SteamVR", "Meta Quest Link", "Monado", "Varjo"):
+        assert runtime in msg
     with pytest.raises(DisplayUnavailable, match="Monado"):
-        Renderer(make_backend("xr"))
+        Renderer(HeadsetBackend(OpenXRDriver()))
 
 
 def test_a_session_that_never_starts_waits_then_gives_up(tiny_play):
