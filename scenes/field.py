@@ -19,6 +19,7 @@ from .meshes import box, make_geom, rects
 YARD = 0.9144
 HASH_Y = (23.583, 29.75)  # NFL hash marks, yards from the near sideline (70'9" each side, 18'6" apart)
 CROSSBAR_M, UPRIGHT_GAP_M, UPRIGHT_M = 3.05, 5.64, 10.67
+STANDS_GAP_YD = 12.0  # from the field's edge to the first row of the stands
 SUN = np.array([0.35, -0.45, 0.82], np.float32) / np.linalg.norm([0.35, -0.45, 0.82])
 
 
@@ -31,8 +32,9 @@ def _ground_layers(meta: PlayMeta, off: palette.Kit, dfn: palette.Kit) -> tuple[
 
     W, L = FIELD_WIDTH, FIELD_LENGTH
     # the surround in four pieces around the field (not under it: one layer less of overdraw)
-    add([-40, -40, -40, L + 2], [-40, W + 2, -2, -2], [L + 40, L + 40, -2, L + 40], [-2, W + 40, W + 2, W + 2],
-        palette.APRON)
+    # out to the stands (which start STANDS_GAP_YD out), not under them
+    g = STANDS_GAP_YD + 0.5
+    add([-g, -g, -g, L + 2], [-g, W + 2, -2, -2], [L + g, L + g, -2, L + g], [-2, W + g, W + 2, W + 2], palette.APRON)
     stripes = np.arange(10, 110, 5, dtype=np.float32)
     even = (np.arange(len(stripes)) % 2) == 0
     add(stripes[even], 0, stripes[even] + 5, W, palette.GRASS)
@@ -104,7 +106,7 @@ def _solids() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             add(*box(lo, hi), palette.GOALPOST)
     # stands: one sloped bank of seats on every side, 12 yd beyond the field, rising 18 m over 30 m
     L, W = FIELD_LENGTH * YARD, FIELD_WIDTH * YARD
-    g, d, h = 12 * YARD, 30.0, 18.0
+    g, d, h = STANDS_GAP_YD * YARD, 30.0, 18.0
     inner = [(-g, -g), (L + g, -g), (L + g, W + g), (-g, W + g)]
     outer = [(-g - d, -g - d), (L + g + d, -g - d), (L + g + d, W + g + d), (-g - d, W + g + d)]
     for k in range(4):
