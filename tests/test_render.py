@@ -413,3 +413,20 @@ def test_review_mouse_scrubs_the_timeline_and_orbits(renderer, tiny_play):
         assert view.camera == "free"
     finally:
         close_play(view)
+
+
+def test_run_loop_renders_until_the_step_stops(renderer, tiny_play):
+    from engine.app import run_loop
+    view = open_play(renderer, tiny_play, camera="all22", hud=False)
+    try:
+        times = []
+
+        def step(dt: float) -> bool:
+            times.append(dt)
+            update_frame(view, 0.1 * len(times))
+            return len(times) < 4
+
+        run_loop(view, step, max_fps=200)
+        assert len(times) == 4 and all(dt >= 0.004 for dt in times[1:])
+    finally:
+        close_play(view)
