@@ -78,8 +78,11 @@ class PandaDisplay:
             if pipe is not None and pipe.is_valid():
                 _pipes[self.mode] = pipe
         if pipe is None or not pipe.is_valid():
-            raise DisplayUnavailable(f"cannot open the {self.mode} graphics pipe ({PIPE_MODULES[self.mode]}): "
-                                     "is OpenGL/EGL installed (libegl1, libgl1-mesa-dri)?")
+            if self.mode == "window":
+                raise DisplayUnavailable(f"cannot open a window on display {os.environ.get('DISPLAY')!r}: is an X "
+                                         "server running there? (--screenshot and --frames render offscreen)")
+            raise DisplayUnavailable("cannot open the offscreen graphics pipe (p3headlessgl): is EGL with Mesa "
+                                     "installed (libegl1, libgl1-mesa-dri)?")
         self.engine = GraphicsEngine(pipe)
         fb = FrameBufferProperties()
         fb.set_rgba_bits(8, 8, 8, 8 if self.mode == "offscreen" else 0)
