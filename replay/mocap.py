@@ -7,7 +7,6 @@ ground truth for gap filling, RFID fusion and checks of synthesised motion, and 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,9 +138,6 @@ def read_deepmimic(path: str | Path, skeleton_path: str | Path | None = None) ->
             glob[:, j] = glob[:, p] @ local[:, j]
             pos[:, j] = pos[:, p] + np.einsum("nab,b->na", glob[:, p], offsets[j])
     return MocapClip(path.stem, names, parents, fps, _yup_to_zup(pos), str(data.get("Loop", "")) == "wrap")
-
-
-_BVH_TOKEN = re.compile(r"\S+")
 
 
 def read_bvh(path: str | Path, *, unit_m: float = CMU_UNIT_M, skip_reference_frame: bool = True) -> MocapClip:

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
-from .errors import InputError
 from .ball_flight import BallPlan
+from .errors import InputError
 from .play import Play
 from .skeleton import Skeleton
 from .timebase import YARD, sample_tracks, unwrap_deg
@@ -215,7 +215,7 @@ def synthesize_joint_major(play: Play, times: np.ndarray, skel: Skeleton, height
     head = _frame(f, lft, 0.3 * pitch, 0.5 * roll)
     yaw = _frame(f, lft, np.zeros_like(pitch), np.zeros_like(pitch))
 
-    def bone(name: str, axes, k: np.ndarray | None = None) -> np.ndarray:
+    def bone(name: str, axes) -> np.ndarray:
         j = J(name)
         return _apply(axes, skel.rest[j].astype(np.float64)) * (L[j] * H)[..., None]
 

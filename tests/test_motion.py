@@ -156,7 +156,8 @@ def test_pose_stream_round_trips_csv_and_msgpack(play, motion, tmp_path):
     ("game_id,play_id,nfl_id,t,joint,x,y,z\n1,1,1,0,neck,1,2,3\n1,1,1,0,elbow,1,2,3\n",
      r"line 3, column 'joint': unknown joint 'elbow'"),
     ("game_id,play_id,nfl_id,t,joint,x,y,z\n1,1,1,0,neck,1,abc,3\n", r"line 2, column 'y': not a number"),
-    ("game_id,play_id,nfl_id,t,joint,x,y,z,confidence\n1,1,1,0,neck,1,2,3,7\n", r"column 'confidence': confidence 7(\.0)? outside 0-1"),
+    ("game_id,play_id,nfl_id,t,joint,x,y,z,confidence\n1,1,1,0,neck,1,2,3,7\n",
+     r"column 'confidence': confidence 7(\.0)? outside 0-1"),
     ("game_id,play_id,nfl_id,t,joint,x,y,z\n1,1,1,0,neck,1,2,3\n1,1,1,0,neck,1,2,3\n", r"line 3: duplicate"),
 ])
 def test_bad_pose_csv_is_a_clear_error(tmp_path, text, match):
