@@ -12,7 +12,7 @@ from engine.app import open_play, update_frame
 from engine.backends.interface import DisplayBackend, DisplayUnavailable
 from engine.renderer import Renderer
 from engine.xr.clock import NS
-from engine.xr.coords import panda_forward, panda_heading, panda_quat_to_xr, quat_from_axis_angle
+from engine.xr.coords import panda_heading
 from engine.xr.headset import HeadsetBackend, XrEvent, run_headset_loop
 from engine.xr.runtime import RuntimeProbe
 from engine.xr.scripted import HeadsetTrace, ScriptedHeadset

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from panda3d.core import LPoint3f, LQuaternionf, LVector3f, PerspectiveLens, Point2, Point3
+from panda3d.core import LQuaternionf, LVector3f, PerspectiveLens, Point2, Point3
 
 from engine.backends.interface import FovTangents
 from engine.xr.clock import NS, DisplayClock

@@ -15,7 +15,7 @@ headset loop calls `wait()` first (see `run_headset_loop`) and `begin_frame` reu
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Protocol
 
 import numpy as np
@@ -23,9 +23,9 @@ import numpy as np
 from engine.backends.interface import DisplayOutputs, FovTangents, Pose, ViewParams
 
 from .bindings import TriggerLatch
-from .clock import DisplayClock, xr_seconds
+from .clock import DisplayClock
 from .coords import xr_position_to_panda, xr_quat_to_panda
-from .session_state import Command, SessionStateMachine, XrState
+from .session_state import Command, SessionStateMachine
 from .tracking import Recenter, gaze_ray
 
 IDLE_SLEEP_S = 0.02  # between event polls while the session is not running (no xrWaitFrame to pace us)
@@ -349,7 +349,3 @@ def run_headset_loop(backend: HeadsetBackend, step: Callable[[HeadsetFrame], boo
         if max_frames is not None and n >= max_frames:
             break
     return n
-
-
-def display_seconds(frame: HeadsetFrame) -> float:
-    return xr_seconds(frame.display_time_ns)

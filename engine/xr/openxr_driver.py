@@ -22,7 +22,7 @@ import time
 
 from engine.backends.interface import DisplayOutputs, DisplayUnavailable, ViewTarget
 
-from .bindings import (ACTION_SET, ACTION_SET_LABEL, EYE_GAZE_EXTENSION, EYES, HANDS, OPENGL_EXTENSION,
+from .bindings import (ACTION_SET, ACTION_SET_LABEL, EYE_GAZE_EXTENSION, HANDS, OPENGL_EXTENSION,
                        action_specs, required_extensions, suggested_bindings)
 from .coords import xr_quat_wxyz
 from .headset import IDLE_SLEEP_S, FrameTiming, HeadsetInfo, XrEvent, XrInput, XrPose, XrView

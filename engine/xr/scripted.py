@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.backends.interface import DisplayOutputs, FovTangents
+from engine.backends.interface import DisplayOutputs
 from engine.backends.panda_display import PandaDisplay
 
 from .coords import quat_rotate

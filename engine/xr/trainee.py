@@ -30,6 +30,7 @@ class HeadsetTrainee:
         self.scene = scene if scene is not None else rig.get_top()
         self.rep: RepInfo | None = None
         self.throws: list[dict] = []  # every trigger pull: time, hand, receiver or None (for the record)
+        self._thrown_frame: HeadsetFrame | None = None
 
     def begin_rep(self, rep: RepInfo) -> None:
         self.rep = rep
@@ -56,7 +57,7 @@ class HeadsetTrainee:
 
     def throw(self, frame: FrameInfo) -> ThrowInput | None:
         f = self._frame()
-        if f is None or f.throw_hand is None or self.rep is None or f is getattr(self, "_thrown_frame", None):
+        if f is None or f.throw_hand is None or self.rep is None or f is self._thrown_frame:
             return None
         self._thrown_frame = f
         aim = f.aim[f.throw_hand]
