@@ -25,6 +25,7 @@ from replay.play import Play
 from scenes.cameras import eye_point, quarterback_index
 from scenes.drills import load_play_ref
 from scenes.receiver_keys import ReceiverKeys
+from scenes.training_overlay import TrainingOverlay
 
 from .gaze import GazeScene, head_angles
 from .gaze_metrics import GazeTracker
@@ -140,9 +141,23 @@ def _r(v: float, n: int = 4) -> float:
     return round(float(v), n)
 
 
+def result_text(play: Play, rep: RepInfo, end: dict[str, Any], nid: int | None) -> str:
+    """The line shown when a rep ends (the recorded summary is computed from the stream, not from this)."""
+    if end["name"] == "sack":
+        return f"SACKED at {end['t']:.1f} s"
+    if end["name"] == "no_throw":
+        return "no throw"
+    from engine.cp import cp_at
+    cps = cp_at(play, float(end["t"]))
+    best = max(cps, key=cps.get)
+    key = {r.nfl_id: r.key for r in rep.receivers}
+    return (f"threw to {key.get(nid, '?')} at {end['t']:.2f} s: CP {cps.get(nid, float('nan')):.2f}"
+            + ("  (the best)" if best == nid else f"  (best: {key.get(best, '?')}, {cps[best]:.2f})"))
+
+
 def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: SessionWriter, clock: FrameClock,
-            *, costs: list[float] | None = None,
-            after_render: Callable[[int, float], None] | None = None) -> dict[str, Any]:
+            *, costs: list[float] | None = None, after_render: Callable[[int, float], None] | None = None,
+            reps_total: int = 1, hold_s: float = 0.0) -> dict[str, Any]:
     """Run one rep; returns its end event. Records a `rep` record, one `f` record per frame, inputs and events.
     `costs` collects the per-frame milliseconds of gaze hit-testing and metric updates; `after_render(rep, t)`
     is called after each rendered frame (screenshots in tests and benchmarks)."""
@@ -153,7 +168,14 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
     qb = quarterback_index(play)
     clock_info = rep_clock(play, qb, plan.lead_s)
     receivers = number_receivers(play, qb, context_for(play).nfl_ids)
-    view = open_play(renderer, play, camera="qb", hud=True, t_range=(clock_info.start, clock_info.stop))
+    # no review HUD: its timeline would show the real throw; the training overlay shows only what a QB knows
+    view = open_play(renderer, play, camera="qb", hud=False)
+    overlay = None
+    if renderer.overlay is not None:
+        overlay = TrainingOverlay(play, renderer.aspect, rep=rep_index, reps=reps_total, title=plan.title,
+                                  note=plan.note, trainee=getattr(trainee, "name", ""),
+                                  crosshair=getattr(trainee, "name", "") == "desktop")
+        overlay.root.reparent_to(renderer.overlay)
     names = list(view.scene.joint_names)
     gscene = GazeScene(play, names, exclude=[qb] if qb is not None else [], receivers=[r.col for r in receivers])
     tracker = GazeTracker([r.nfl_id for r in receivers])
@@ -176,6 +198,7 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
     clock.start(clock_info.start)
     snapped = False
     end: dict[str, Any] | None = None
+    thrown: int | None = None
     i = 0
     try:
         while end is None:
@@ -211,6 +234,7 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
             if t >= 0:
                 th = trainee.throw(frame)
                 if th is not None:
+                    thrown = int(th.nfl_id)
                     writer.write({"k": "in", "rep": rep_index, "kind": "throw", "nfl_id": int(th.nfl_id),
                                   "how": th.how, "t": _r(t, 5), "w": _r(writer.wall())})
                     end = {"name": "throw", "t": _r(t, 5)}
@@ -221,12 +245,22 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
             if not tracked:
                 renderer.look(g.origin, g.origin + 10.0 * g.head, DESKTOP_FOV_H)
             labels.update(joints)
+            if overlay is not None:
+                overlay.update(t)
             if renderer.render() and after_render is not None:
                 after_render(rep_index, t)
+        if overlay is not None and hold_s > 0 and end["name"] != "quit" and not tracked:
+            overlay.show_result(result_text(play, rep, end, thrown))
+            w_end = time.monotonic() + hold_s
+            while time.monotonic() < w_end and not renderer.backend.should_close():
+                renderer.render()
+                time.sleep(1 / 60)
     finally:
         if hasattr(clock, "abandon"):
             clock.abandon()
         labels.root.remove_node()
+        if overlay is not None:
+            overlay.root.remove_node()
         close_play(view)
     writer.write({"k": "ev", "rep": rep_index, "name": end["name"], "t": end["t"], "w": _r(writer.wall())})
     writer.flush()
@@ -236,8 +270,12 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
 def run_session(plans: list[RepPlan], renderer, trainee: Trainee, out_dir: str | Path, *, clock: FrameClock,
                 target: str = "", backend_name: str = "", load_play: Callable[[str], Play] | None = None,
                 costs: list[float] | None = None,
-                after_render: Callable[[int, float], None] | None = None) -> SessionResult:
-    """Run every rep, recording into `out_dir`, then write `summary.json` recomputed from the stream."""
+                after_render: Callable[[int, float], None] | None = None, hold_s: float | None = None
+                ) -> SessionResult:
+    """Run every rep, recording into `out_dir`, then write `summary.json` recomputed from the stream.
+    `hold_s`: seconds the outcome stays on screen after a rep (default: 1.5 for a desktop trainee, else 0)."""
+    if hold_s is None:
+        hold_s = 1.5 if getattr(trainee, "name", "") == "desktop" else 0.0
     out = Path(out_dir)
     header = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "target": target,
               "backend": backend_name or getattr(renderer.backend, "name", ""),
@@ -250,7 +288,8 @@ def run_session(plans: list[RepPlan], renderer, trainee: Trainee, out_dir: str |
     frames0 = 0
     try:
         for k, plan in enumerate(plans, start=1):
-            end = run_rep(k, plan, renderer, trainee, writer, clock, costs=costs, after_render=after_render)
+            end = run_rep(k, plan, renderer, trainee, writer, clock, costs=costs, after_render=after_render,
+                          reps_total=len(plans), hold_s=hold_s)
             if end["name"] == "quit":
                 break
     finally:

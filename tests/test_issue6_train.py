@@ -230,7 +230,7 @@ def test_issue6_training_frames_show_receiver_keys_and_follow_the_gaze(tmp_path)
 
     try:
         res = run_session([plan], r, ScriptedTrainee("1@0,5@0.6,throw=5@1.1"), tmp_path / "s",
-                          clock=FixedStepClock(30), after_render=hook)
+                          clock=FixedStepClock(30), after_render=hook, hold_s=0.2)  # the outcome stays up 0.2 s
     finally:
         r.close()
     assert res.summary["reps"][0]["score"]["outcome"] == "throw"
@@ -264,3 +264,13 @@ def test_issue6_holding_the_ball_is_a_sack_when_the_real_pressure_arrives(tmp_pa
     assert rep["gaze"]["share"]["rush"] > 0.4  # eyes on the rush after 1.0 s
     frames = read_stream(tmp_path / "s").of_kind("f", 1)
     assert frames[-1]["t"] < pt <= frames[-1]["t"] + 1 / 30 + 1e-9
+
+
+def test_issue6_result_line(tiny_play):
+    from engine.cp import cp_at
+    from engine.training import result_text
+    rep, _ = _rep_info(tiny_play)
+    assert result_text(tiny_play, rep, {"name": "sack", "t": 2.345}, None) == "SACKED at 2.3 s"
+    nid = rep.receivers[0].nfl_id
+    line = result_text(tiny_play, rep, {"name": "throw", "t": 1.0}, nid)
+    assert line.startswith(f"threw to 1 at 1.00 s: CP {cp_at(tiny_play, 1.0)[nid]:.2f}")

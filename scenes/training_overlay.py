@@ -1,0 +1,61 @@
+"""The 2D overlay of a training rep: what the trainee needs and nothing that gives the real play away (no event
+markers, no real throw time): the rep and its coaching note, the situation, the time from the snap, how to throw,
+a crosshair where the head points (desktop), and the outcome when the rep ends.
+
+Same 2D frame as the review HUD (x in [-aspect, aspect], z in [-1, 1]), attached under the renderer's overlay.
+"""
+
+from __future__ import annotations
+
+from panda3d.core import NodePath, TextNode
+
+from replay.play import Play
+
+from .hud import _card, _in_order, situation_text
+
+THROW_HELP = {
+    "desktop": "move the mouse to look   click a receiver or press his number to throw   esc quits",
+    "headset": "look around   pull a trigger pointing at a receiver to throw",
+    "scripted": "scripted trainee",
+}
+
+
+class TrainingOverlay:
+    def __init__(self, play: Play, aspect: float, *, rep: int, reps: int, title: str, note: str = "",
+                 trainee: str = "scripted", crosshair: bool = False):
+        self.root = NodePath("training-overlay")
+        self.root.set_depth_test(False)
+        self.root.set_depth_write(False)
+        a = aspect
+        self._texts: dict[str, TextNode] = {}
+        _card(self.root, "top-band", -a, a, 0.86, 1.0, (0, 0, 0, 0.7))
+        self._text("title", f"rep {rep}/{reps}   {title}"[:110], -a + 0.03, 0.935, 0.045, TextNode.A_left)
+        self._text("note", note[:120], -a + 0.03, 0.88, 0.036, TextNode.A_left)
+        _card(self.root, "bottom-band", -a, a, -1.0, -0.89, (0, 0, 0, 0.7))
+        self._text("situation", situation_text(play), -a + 0.03, -0.96, 0.042, TextNode.A_left)
+        self._text("help", THROW_HELP.get(trainee, ""), 0.0, -0.96, 0.034, TextNode.A_center)
+        self._text("clock", "", a - 0.03, -0.96, 0.045, TextNode.A_right)
+        self._text("result", "", 0.0, 0.55, 0.09, TextNode.A_center)
+        if crosshair:
+            for name, l, r, b, t in (("ch-h", -0.03, 0.03, -0.003, 0.003), ("ch-v", -0.003, 0.003, -0.03, 0.03)):
+                _card(self.root, name, l, r, b, t, (1, 1, 1, 0.9))
+
+    def _text(self, key: str, text: str, x: float, z: float, size: float, align: int) -> None:
+        tn = TextNode(key)
+        tn.set_align(align)
+        tn.set_text_color(1, 1, 1, 1)
+        tn.set_shadow(0.05, 0.05)
+        tn.set_shadow_color(0, 0, 0, 1)
+        tn.set_text(text)
+        np_ = _in_order(self.root.attach_new_node(tn))
+        np_.set_pos(x, 0, z)
+        np_.set_scale(size)
+        self._texts[key] = tn
+
+    def update(self, t: float) -> None:
+        text = f"{-t:.1f} s to the snap" if t < 0 else f"+{t:.1f} s"
+        if self._texts["clock"].get_text() != text:
+            self._texts["clock"].set_text(text)
+
+    def show_result(self, text: str) -> None:
+        self._texts["result"].set_text(text)
