@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .description import match_player, passer_name
 from .errors import PlayError
 from .events import PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
 from .play import (DEFENSIVE_LINE, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play,
@@ -338,16 +339,26 @@ def _qb_col(roster: Roster) -> int | None:
 
 
 def _infer_passer(roster: Roster, arrays: dict[str, np.ndarray], ball: tuple[np.ndarray, np.ndarray], snap_i: int,
-                  events: list[tuple[int, str]]) -> int | None:
-    """The offensive player holding the ball at the release (fake punts, trick plays), else the QB nearest the
-    ball at the snap."""
-    off = np.flatnonzero(roster.side == "off")
+                  events: list[tuple[int, str]], description: str = "") -> int | None:
+    """The passer the description names, else the offensive player holding the ball just before the release
+    (fake punts, trick plays), else the QB nearest the ball at the snap."""
+    named = passer_name(description)
+    if named:
+        i = match_player(named, roster.name, roster.side == "off")
+        if i is not None:
+            return i
+    off = np.flatnonzero((roster.side == "off") & ~np.isin(roster.position.astype(str), list(OFFENSIVE_LINE)))
     release = next((i for i, e in events if e in RELEASE_EVENTS and i >= snap_i), None)
     bx, by = ball
-    if release is not None and np.isfinite(bx[release]):
-        d = np.hypot(arrays["x"][release, off] - bx[release], arrays["y"][release, off] - by[release])
-        if np.isfinite(d).any() and np.nanmin(d) < 2.0:
-            return int(off[np.nanargmin(d)])
+    if release is not None and len(off):
+        # the ball is already leaving the hand on the release frame: look at the frames just before it
+        frames = np.arange(max(snap_i, release - 3), max(snap_i + 1, release))
+        d = np.hypot(arrays["x"][frames][:, off] - bx[frames, None], arrays["y"][frames][:, off] - by[frames, None])
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            md = np.nanmean(d, axis=0)
+        if np.isfinite(md).any() and np.nanmin(md) < 3.0:
+            return int(off[np.nanargmin(md)])
     qbs = np.flatnonzero((roster.position == "QB") & (roster.side == "off"))
     if len(qbs) > 1 and np.isfinite(bx[snap_i]):
         d = np.hypot(arrays["x"][snap_i, qbs] - bx[snap_i], arrays["y"][snap_i, qbs] - by[snap_i])
@@ -375,7 +386,7 @@ def _assign_roles(roster: Roster, arrays: dict[str, np.ndarray], ball: tuple[np.
     end = min(end, snap_i + int(4 * FPS))
     los = meta.los_x if meta.los_x is not None else np.nanmedian(x[snap_i])
     window = x[snap_i:max(end, snap_i + 1)]
-    passer = _infer_passer(roster, arrays, ball, snap_i, events)
+    passer = _infer_passer(roster, arrays, ball, snap_i, events, meta.description)
     with np.errstate(invalid="ignore"):
         max_x = np.nanmax(np.where(np.isnan(window), -np.inf, window), axis=0)
         min_x = np.nanmin(np.where(np.isnan(window), np.inf, window), axis=0)

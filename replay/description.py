@@ -13,6 +13,15 @@ _TARGET = re.compile(
 )
 
 
+_PASSER = re.compile(r"(?P<name>[A-Z][A-Za-z']*\.(?:[A-Z]\.)?\s?[A-Za-z'\-]+)\s+pass\b")
+
+
+def passer_name(description: str) -> str | None:
+    """'(Shotgun) D.Prescott pass short middle to ...' -> 'D.Prescott'; None when no passer is named."""
+    m = _PASSER.search(description or "")
+    return m.group("name") if m else None
+
+
 def target_name(description: str) -> str | None:
     """'... pass short right to C.Lamb to DAL 27 ...' -> 'C.Lamb'; None when no receiver is named."""
     m = _TARGET.search(description or "")
