@@ -5,7 +5,9 @@
 
 Records carry a kind `k`: `session` (the header: format, version, backend, trainee, start time), `rep` (a rep
 starts: play reference and key, eligible receivers, rep clock), `f` (a frame sample: play time `t`, wall time
-`w` since the session started, eye position, gaze direction, head yaw/pitch, the player hit and the zone),
+`w` since the session started, eye position `eye`, gaze direction `dir` (and the head's forward `head` when an
+eye tracker separates them), head `yaw`/`pitch`, gaze source `src`, the player hit `hit` (nfl_id, 0 = none), the
+zone, the attention category `cat` and the landing point `pt`),
 `in` (an input: a throw and how it was given), `ev` (a rep event: snap, throw, sack, no_throw, end) and `end`
 (the session closed cleanly). A process killed at any moment leaves a stream whose complete records all read
 back: `read_stream` stops at a truncated tail and reports how many bytes it dropped.

@@ -155,6 +155,18 @@ def result_text(play: Play, rep: RepInfo, end: dict[str, Any], nid: int | None) 
             + ("  (the best)" if best == nid else f"  (best: {key.get(best, '?')}, {cps[best]:.2f})"))
 
 
+def rep_setup(play: Play, lead_s: float = DEFAULT_LEAD_S, joint_names=None) -> tuple[RepInfo, Any]:
+    """The rep's quarterback, keyed receivers and clock (start, pressure, stop), before anything is drawn."""
+    from engine.cp.timeline import context_for
+    from replay.skeleton import load_skeleton
+
+    qb = quarterback_index(play)
+    clock_info = rep_clock(play, qb, lead_s)
+    receivers = number_receivers(play, qb, context_for(play).nfl_ids)
+    names = list(joint_names) if joint_names is not None else list(load_skeleton().names)
+    return RepInfo(play, qb, receivers, clock_info.start, clock_info.stop, names), clock_info
+
+
 def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: SessionWriter, clock: FrameClock,
             *, costs: list[float] | None = None, after_render: Callable[[int, float], None] | None = None,
             reps_total: int = 1, hold_s: float = 0.0) -> dict[str, Any]:
@@ -162,12 +174,10 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
     `costs` collects the per-frame milliseconds of gaze hit-testing and metric updates; `after_render(rep, t)`
     is called after each rendered frame (screenshots in tests and benchmarks)."""
     from engine.app import close_play, open_play, update_frame
-    from engine.cp.timeline import context_for
 
     play = plan.play
-    qb = quarterback_index(play)
-    clock_info = rep_clock(play, qb, plan.lead_s)
-    receivers = number_receivers(play, qb, context_for(play).nfl_ids)
+    rep, clock_info = rep_setup(play, plan.lead_s)
+    qb, receivers = rep.qb, rep.receivers
     # no review HUD: its timeline would show the real throw; the training overlay shows only what a QB knows
     view = open_play(renderer, play, camera="qb", hud=False)
     overlay = None
@@ -181,7 +191,7 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
     tracker = GazeTracker([r.nfl_id for r in receivers])
     labels = ReceiverKeys([(str(r.key), r.col) for r in receivers], names.index("head_top"))
     labels.root.reparent_to(renderer.scene)
-    rep = RepInfo(play, qb, receivers, clock_info.start, clock_info.stop, names)
+    rep.joint_names = names
     trainee.begin_rep(rep)
     writer.write({"k": "rep", "rep": rep_index, "play": plan.ref, "key": play.key, "title": plan.title,
                   "note": plan.note, "w": _r(writer.wall()), "start_t": _r(clock_info.start),
@@ -227,6 +237,7 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
                 costs.append((time.perf_counter() - c0) * 1e3)
             writer.write({"k": "f", "rep": rep_index, "i": i, "t": _r(t, 5), "w": _r(writer.wall()),
                           "eye": [_r(v) for v in g.origin], "dir": [_r(v, 6) for v in g.direction],
+                          **({} if g.head is g.direction else {"head": [_r(v, 6) for v in g.head]}),
                           "yaw": _r(yaw, 3), "pitch": _r(pitch, 3), "src": g.source, "hit": hit.nfl_id,
                           "zone": hit.zone, "cat": hit.category,
                           "pt": None if hit.point is None else [_r(v, 3) for v in hit.point]})

@@ -274,3 +274,14 @@ def test_issue6_result_line(tiny_play):
     nid = rep.receivers[0].nfl_id
     line = result_text(tiny_play, rep, {"name": "throw", "t": 1.0}, nid)
     assert line.startswith(f"threw to 1 at 1.00 s: CP {cp_at(tiny_play, 1.0)[nid]:.2f}")
+
+
+def test_issue6_cli_errors_are_one_line_and_leave_no_session(tmp_path, capsys):
+    out = tmp_path / "s"
+    assert main(["train", "builtin", "--backend", "offscreen", "--trainee", "scripted:9@0.3,throw=9@1",
+                 "--out", str(out)]) == 2
+    assert "receiver 9" in capsys.readouterr().err and not out.exists()
+    assert main(["train", "no_such_drill", "--backend", "offscreen"]) == 2
+    assert "no such drill" in capsys.readouterr().err
+    assert main(["report", str(tmp_path)]) == 2
+    assert "cannot read the session stream" in capsys.readouterr().err

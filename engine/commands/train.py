@@ -178,6 +178,12 @@ def train(target: str, *, backend: str = "auto", trainee: str | None = None, out
     if trainee and trainee.startswith("scripted:"):
         parse_spec(trainee.split(":", 1)[1])  # a bad SPEC fails before any window opens
     plans, play_store = plans_for(target, store, lead)
+    if trainee and trainee.startswith("scripted:"):
+        from engine.trainee import ScriptedTrainee
+        from engine.training import rep_setup
+        check = ScriptedTrainee(trainee.split(":", 1)[1])
+        for plan in plans:  # receivers the SPEC names must exist in every play, before any window opens
+            check.begin_rep(rep_setup(plan.play, plan.lead_s)[0])
     from engine.backends.interface import DisplayUnavailable
 
     auto = backend == "auto"
