@@ -16,7 +16,6 @@ import numpy as np
 
 IVT_DEG_S = 30.0  # fixation when the gaze turns slower than this (Salvucci & Goldberg; research-notes §6)
 MIN_FIXATION_S = 0.1
-QUIET_EYE_DEG = 3.0
 PITCH_BINS = np.arange(-40.0, 25.0, 5.0)
 
 

@@ -317,6 +317,10 @@ class DesktopTrainee:
         d = self.look.direction()
         return GazeInput(np.asarray(frame.eye, np.float32), d, d, "mouse")
 
+    def raw_inputs(self) -> list[str]:
+        """This frame's key and button events (recorded in the session stream)."""
+        return [e for e in self._events if not e.endswith("-repeat")]
+
     def throw(self, frame: FrameInfo) -> ThrowInput | None:
         for e in self._events:
             if e.isdigit() and e != "0":

@@ -242,6 +242,9 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
                           "zone": hit.zone, "cat": hit.category,
                           "pt": None if hit.point is None else [_r(v, 3) for v in hit.point]})
             i += 1
+            for name in getattr(trainee, "raw_inputs", lambda: [])():
+                writer.write({"k": "in", "rep": rep_index, "kind": "button", "name": name, "t": _r(t, 5),
+                              "w": _r(writer.wall())})
             if t >= 0:
                 th = trainee.throw(frame)
                 if th is not None:

@@ -285,3 +285,41 @@ def test_issue6_cli_errors_are_one_line_and_leave_no_session(tmp_path, capsys):
     assert "no such drill" in capsys.readouterr().err
     assert main(["report", str(tmp_path)]) == 2
     assert "cannot read the session stream" in capsys.readouterr().err
+
+
+@pytest.mark.render
+def test_issue6_desktop_trainee_through_the_training_loop(tmp_path):
+    """The desktop trainee's whole path (mouse-look, a number key, the recorded inputs) with fake input, offscreen."""
+    from engine.backends.panda_display import PandaDisplay
+    from engine.renderer import Renderer
+    from engine.trainee import DesktopTrainee
+    from engine.training import FixedStepClock, RepPlan, run_session
+    from scenes.drills import load_play_ref
+
+    class ScheduledKeys(FakeKeys):
+        def __init__(self):
+            super().__init__()
+            self.n = 0
+
+        def poll(self):
+            self.n += 1
+            return ["2"] if self.n == 62 else []  # begin_rep polls once, then frame 60 (30 fps from -0.2 s): 1.8 s
+
+    keys = ScheduledKeys()
+    keys.pos = (0.25, 0.0)  # head turned 20 degrees to the right
+    plan = RepPlan("synthetic:cover1_blitz", load_play_ref("synthetic:cover1_blitz"), lead_s=0.2)
+    r = Renderer(PandaDisplay("offscreen", (320, 180)))
+    try:
+        res = run_session([plan], r, DesktopTrainee(FakeWindow(), keys=keys), tmp_path / "s",
+                          clock=FixedStepClock(30), hold_s=0.0)
+    finally:
+        r.close()
+    rep = res.summary["reps"][0]
+    key2 = next(x["nfl_id"] for x in rep["receivers"] if x["key"] == 2)
+    assert rep["score"]["outcome"] == "throw" and rep["score"]["chosen"] == key2
+    assert rep["score"]["decision_t"] == pytest.approx(1.8)
+    got = read_stream(tmp_path / "s")
+    inputs = got.of_kind("in", 1)
+    assert [(x["kind"], x.get("name"), x.get("how")) for x in inputs] == [("button", "2", None), ("throw", None, "key")]
+    frames = got.of_kind("f", 1)
+    assert all(f["src"] == "mouse" and f["yaw"] == pytest.approx(-20.0, abs=1e-3) for f in frames)
