@@ -261,6 +261,7 @@ def synthesize_joint_major(play: Play, times: np.ndarray, skel: Skeleton, height
         lift = np.interp(v, [0, 1.0, 3.5, 8.0], [0, 0.12, 0.22, 0.28]) * (H / 1.85) * np.sqrt(np.sin(np.pi * s))
         feet[side] = gait * (1 - w_st)[..., None] + stance_feet[side] * w_st[..., None]
         lifts[side] = lift * (1 - w_st)
+        _get_off_feet(feet[side], lifts[side], stance_feet[side], gait, pb, s, ss, lift, w_st, times)
 
     foot_idx = {side: [J(f"{side}_heel"), J(f"{side}_big_toe"), J(f"{side}_small_toe")] for side in "lr"}
     drop = max(float(-(skel.rest[j, 2] * L[j])) for j in foot_idx["l"] + foot_idx["r"])  # / H
@@ -328,6 +329,33 @@ def synthesize_joint_major(play: Play, times: np.ndarray, skel: Skeleton, height
         out[J(f"{side}_wrist")] = wrist
         out[J(f"{side}_hand")] = wrist + _unit(wrist - elbow) * (L[J(f"{side}_hand")] * H)[..., None]
     return np.stack([out[j] for j in range(skel.n_joints)], axis=0, dtype=np.float32)
+
+
+def _get_off_feet(feet: np.ndarray, lifts: np.ndarray, spot: np.ndarray, gait: np.ndarray, pb: np.ndarray,
+                  s: np.ndarray, ss: np.ndarray, lift: np.ndarray, w_st: np.ndarray, times: np.ndarray) -> None:
+    """After the snap, a player set in his stance keeps each foot on its stance spot until that foot's first
+    swing, which then carries it to the gait's next plant: no sliding from stance to gait (in place)."""
+    i0 = int(np.searchsorted(times, 0.0))
+    if i0 >= len(times):
+        return
+    swing = s > 0
+    for p in np.flatnonzero(w_st[i0] > 0.5):
+        sp = spot[i0, p]
+        after = swing[i0:, p]
+        if not after.any():
+            feet[i0:, p] = sp
+            lifts[i0:, p] = 0.0
+            continue
+        k0 = i0 + int(np.argmax(after))
+        rest = ~swing[k0:, p]
+        k1 = k0 + (int(np.argmax(rest)) if rest.any() else len(rest))
+        feet[i0:k0, p] = sp
+        lifts[i0:k0, p] = 0.0
+        feet[k0:k1, p] = sp + (pb[k0:k1, p] - sp) * ss[k0:k1, p, None]
+        lifts[k0:k1, p] = lift[k0:k1, p]
+        # later frames: the gait, no longer blended with the stance
+        feet[k1:, p] = gait[k1:, p]
+        lifts[k1:, p] = lift[k1:, p]
 
 
 def _stance_wrist(side: str, sgn: float, st: np.ndarray, sh: np.ndarray, knee: np.ndarray, trunk, yaw,

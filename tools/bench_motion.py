@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from replay.motion import build_motion  # noqa: E402
-from replay.motion_metrics import check_play_motion  # noqa: E402
+from replay.motion_metrics import check_play_motion, foot_skating, lowest_point  # noqa: E402
 
 
 def best_of(fn, n: int, repeat: int = 5) -> float:
@@ -116,9 +116,14 @@ def bench_all_plays(store) -> None:
     t0 = time.perf_counter()
     n = n_pass = ok_release = 0
     worst = {"nan": 0, "bone": 0.0, "foot": np.inf, "tag": 0.0}
+    skating = []
     for play in store.iter_plays():
         m = build_motion(play)
         c = check_play_motion(m)
+        sel = (m.times >= 0) & (m.times <= min(m.t_end, 6.0))  # the first 6 s after the snap
+        J = m.joints_at(m.times[sel])
+        skating += [foot_skating(lowest_point(J[:, p], m.joint_names, s), m.fps)
+                    for p in range(play.n_players) for s in "lr"]
         n += 1
         worst["nan"] += c.nan_joints
         worst["bone"] = max(worst["bone"], c.bone_spread)
@@ -133,6 +138,9 @@ def bench_all_plays(store) -> None:
           f"lowest foot point {worst['foot'] * 100:+.2f} cm (> -1 cm); worst tag point to track "
           f"{worst['tag']:.5f} yd (< 0.25); ball leaves the passer's hand at the release on {ok_release}/{n_pass} "
           f"passes")
+    sk = np.asarray(skating)
+    print(f"  foot skating in the first 6 s after the snap, per player foot: median {np.median(sk):.1%}, "
+          f"90th percentile {np.percentile(sk, 90):.1%}, worst {sk.max():.1%}")
 
 
 def main() -> None:
