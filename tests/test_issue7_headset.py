@@ -150,19 +150,24 @@ def test_trigger_pull_throws_once_with_the_hand(headset_view):
     assert thrown == [(8, 1)]
 
 
-def test_stereo_eyes_render_the_play_with_the_qb_hidden(headset_view, tiny_play):
+def test_stereo_eyes_render_the_play_into_swapchain_images(headset_view, tiny_play):
+    """Both eyes go through the real driver's path: draw callbacks attach an acquired sRGB swapchain image,
+    clear it with the sky, draw the play, release it; what was released is what the headset shows."""
     drv, be, r, view = headset_view(trace(3))
-    view.scene.figures.set_hidden(view.scene.qb)
 
     def step(f):
         update_frame(view, tiny_play.event_time("ball_snap") or 0.0)
         return True
     run_headset_loop(be, step, r.render, max_frames=2)
-    left, right = r.screenshot(0), r.screenshot(1)
+    assert [sc.acquired for sc in drv.swapchains] == [2, 2]          # one image per eye per frame
+    assert all(sc.held is None for sc in drv.swapchains)             # every image handed back
+    assert all(with_layers for _, with_layers in drv.submitted)      # both eyes drawn before xrEndFrame
+    left, right = drv.eye_image(0), drv.eye_image(1)
     assert left.shape == (96, 96, 3)
     g = left.astype(int)
     green = (g[..., 1] > g[..., 0] + 20) & (g[..., 1] > g[..., 2] + 10)
-    assert green.mean() > 0.2           # the field below the horizon
+    sky = (np.abs(g - np.array([140, 179, 217])) < 12).all(axis=-1)  # the renderer's clear colour, unconverted
+    assert green[60:].mean() > 0.5 and sky[:20].mean() > 0.5           # turf below the horizon, sky above
     assert not np.array_equal(left, right)  # two eyes, two viewpoints
     # the rig stands at the QB's feet facing downfield (+x)
     assert r.rig.get_h() == pytest.approx(-90.0)
@@ -240,7 +245,7 @@ def test_looking_down_in_the_headset_shows_grass_not_the_qbs_body(tiny_play):
 
         def centre():
             run_headset_loop(be, lambda f: update_frame(view, snap) or True, r.render, max_frames=1)
-            c = r.screenshot(0)[24:40, 24:40].astype(int)
+            c = be.driver.eye_image(0)[24:40, 24:40].astype(int)
             return ((c[..., 1] > c[..., 0] + 20) & (c[..., 1] > c[..., 2] + 10)).mean()
         hidden = centre()
         view.scene.figures.set_hidden(None)

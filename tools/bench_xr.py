@@ -1,9 +1,11 @@
 """Headset benchmark (issue 7): what the headset path costs on top of plain stereo rendering, measured in one run.
 
 For the built-in drill's first play, both eyes at --eye WxH (default 720x720), offscreen (Mesa llvmpipe here):
-- baseline: stereo offscreen (`PandaDisplay(views=2)`), the app's frame update + render, ms per frame;
-- headset: the same scene through `HeadsetBackend` + a scripted headset replaying a 90 Hz head trace (events,
-  wait, locate, OpenXR-to-Panda3D poses, recentring, gaze, input latches, per-eye asymmetric lenses), ms per frame;
+- baseline: stereo offscreen (`PandaDisplay(views=2)`: both eyes side by side in one buffer), the app's frame
+  update + render, ms per frame;
+- headset: the same play through `HeadsetBackend` + a scripted headset replaying a 90 Hz head trace (events,
+  wait, locate, OpenXR-to-Panda3D poses, recentring, gaze, input latches, per-eye asymmetric lenses, one buffer
+  per eye drawing into swapchain textures as on a real headset), ms per frame;
 - their ratio, and the headset backend's own Python per frame (wait + view parameters; target well under 1 ms
   of the ~2 ms per-frame Python budget).
 
@@ -24,6 +26,7 @@ from panda3d.core import load_prc_file_data  # noqa: E402
 load_prc_file_data("bench_xr", "gl-finish 1")
 
 import numpy as np  # noqa: E402
+from OpenGL import GL  # noqa: E402
 
 from engine.app import open_play, update_frame  # noqa: E402
 from engine.backends.panda_display import PandaDisplay  # noqa: E402
@@ -49,10 +52,12 @@ def main() -> int:
     for t in ts[:10]:
         update_frame(view, t)
         r.render()
+        GL.glFinish()
     t0 = time.perf_counter()
     for t in ts:
         update_frame(view, t)
         r.render()
+        GL.glFinish()
     base_ms = (time.perf_counter() - t0) / a.frames * 1000
     r.close()
 
@@ -76,10 +81,14 @@ def main() -> int:
         backend_s[-1] += time.perf_counter() - s
         return out
     be.wait, be.begin_frame = timed_wait, timed_begin
-    run_headset_loop(be, lambda f: update_frame(view, f.play_time) or True, r.render, max_frames=10)
+    def render():
+        ok = r.render()
+        GL.glFinish()  # count the frame's GPU work (llvmpipe), as for the baseline
+        return ok
+    run_headset_loop(be, lambda f: update_frame(view, f.play_time) or True, render, max_frames=10)
     backend_s.clear()
     t0 = time.perf_counter()
-    n = run_headset_loop(be, lambda f: update_frame(view, f.play_time) or True, r.render, max_frames=a.frames)
+    n = run_headset_loop(be, lambda f: update_frame(view, f.play_time) or True, render, max_frames=a.frames)
     xr_ms = (time.perf_counter() - t0) / n * 1000
     r.close()
     py_ms = np.array(backend_s[:n]) * 1000

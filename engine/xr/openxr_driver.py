@@ -5,13 +5,10 @@ has it) -> HMD system, recommended eye size -> xrGetOpenGLGraphicsRequirementsKH
 -> a small Panda3D desktop window whose GLX context the session is bound to -> STAGE space (LOCAL when the runtime
 has no STAGE) and VIEW space -> one sRGB swapchain per eye -> the action set (throw, aim, recenter, eye gaze).
 
-Per eye the renderer draws into a Panda3D texture buffer; a draw callback on its display region attaches the
-acquired swapchain image to the buffer's framebuffer first (the OpenGL context is current there, as OpenXR
-requires for swapchain calls), clears it, draws, and releases the image. `end_frame` submits one projection
-layer with the exact poses and fields of view that were located for the frame.
-
-Colour: Panda3D runs with `framebuffer-srgb 0` and its shaders write display-ready (sRGB-encoded) values, so
-writing them unconverted into an sRGB swapchain image shows the same colours as the desktop window.
+Per eye the renderer draws into a Panda3D texture buffer whose draw callback renders straight into the acquired
+swapchain image (`engine.xr.eye_targets`: attach, clear, draw, release, with the OpenGL context current as
+OpenXR requires, sRGB image written unconverted). `end_frame` submits one projection layer with the exact poses
+and fields of view that were located for the frame.
 """
 
 from __future__ import annotations
@@ -20,11 +17,12 @@ import ctypes
 import math
 import time
 
-from engine.backends.interface import DisplayOutputs, DisplayUnavailable, ViewTarget
+from engine.backends.interface import DisplayOutputs, DisplayUnavailable
 
 from .bindings import (ACTION_SET, ACTION_SET_LABEL, EYE_GAZE_EXTENSION, HANDS, OPENGL_EXTENSION,
                        action_specs, required_extensions, suggested_bindings)
 from .coords import xr_quat_wxyz
+from .eye_targets import EyeTargets
 from .headset import IDLE_SLEEP_S, FrameTiming, HeadsetInfo, XrEvent, XrInput, XrPose, XrView
 from .projection import fov_tangents
 from .runtime import INSTALL_HINT, load_xr
@@ -71,7 +69,7 @@ class OpenXRDriver:
         self.swapchains: list = []
         self.images: list = []
         self.sizes: list[tuple[int, int]] = []
-        self.buffers: list = []
+        self.eyes: EyeTargets | None = None
         self.engine = None
         self._window = None
         self.action_set = None
@@ -80,8 +78,6 @@ class OpenXRDriver:
         self.aim_spaces: list = []
         self.gaze_space = None
         self._located = None        # the xr.View array of this frame (submitted as is)
-        self._drawn: list[bool] = []
-        self._callbacks_installed = False
 
     @property
     def window(self):
@@ -136,10 +132,11 @@ class OpenXRDriver:
         self._open_gl_context(reqs)
         self._create_session(xr)
         self._create_swapchains(xr)
+        self.eyes = EyeTargets(self.engine, self._window, self.sizes, self._acquire, self._release)
         self._create_actions(xr, eye_gaze)
         self.info = HeadsetInfo(runtime=runtime, system=system, eye_size=self.sizes[0], views=len(self.sizes),
                                 eye_gaze=eye_gaze, extensions=tuple(exts))
-        return DisplayOutputs(self.engine, [ViewTarget(b) for b in self.buffers])
+        return DisplayOutputs(self.engine, self.eyes.targets)
 
     def _open_gl_context(self, reqs) -> None:
         from panda3d.core import (FrameBufferProperties, GraphicsEngine, GraphicsPipe, GraphicsPipeSelection,
@@ -175,18 +172,6 @@ class OpenXRDriver:
         if have < need:
             raise DisplayUnavailable(f"the headset runtime needs OpenGL {need[0]}.{need[1]}, this context is "
                                      f"{have[0]}.{have[1]}")
-        eye_fb = FrameBufferProperties()
-        eye_fb.set_rgba_bits(8, 8, 8, 8)
-        eye_fb.set_depth_bits(24)
-        eye_fb.set_srgb_color(True)
-        for k, (w, h) in enumerate(self.sizes):
-            buf = self._window.make_texture_buffer(f"qbvr-xr-eye{k}", w, h, None, False, eye_fb)
-            if buf is None:
-                raise DisplayUnavailable(f"cannot create the {w}x{h} render buffer of eye {k}")
-            buf.set_sort(-100 + k)
-            buf.set_clear_color_active(False)
-            self.buffers.append(buf)
-        self.engine.open_windows()
 
     def _create_session(self, xr) -> None:
         from OpenGL import GLX
@@ -221,7 +206,6 @@ class OpenXRDriver:
                 format=fmt, sample_count=1, width=w, height=h, face_count=1, array_size=1, mip_count=1))
             self.swapchains.append(sc)
             self.images.append(xr.enumerate_swapchain_images(sc, xr.SwapchainImageOpenGLKHR))
-        self._drawn = [False] * len(self.sizes)
 
     def _create_actions(self, xr, eye_gaze: bool) -> None:
         path = lambda s: xr.string_to_path(self.instance, s)  # noqa: E731
@@ -288,39 +272,18 @@ class OpenXRDriver:
 
     def begin_frame(self) -> None:
         self.xr.begin_frame(self.session, self.xr.FrameBeginInfo())
-        self._drawn = [False] * len(self.swapchains)
         self._located = None
-        if not self._callbacks_installed:
-            self._install_callbacks()
+        self.eyes.begin(False)  # enabled once the views are located
 
-    def _install_callbacks(self) -> None:
-        from panda3d.core import PythonCallbackObject
-
-        for k, buf in enumerate(self.buffers):
-            for i in range(buf.get_num_display_regions()):
-                dr = buf.get_display_region(i)
-                if not dr.get_camera().is_empty():
-                    dr.set_draw_callback(PythonCallbackObject(lambda cb, k=k, dr=dr: self._draw_eye(k, dr, cb)))
-        self._callbacks_installed = True
-
-    def _draw_eye(self, k: int, dr, cbdata) -> None:
+    def _acquire(self, k: int) -> int:
         xr = self.xr
-        if self._located is None:
-            return
-        from OpenGL import GL
-
         sc = self.swapchains[k]
         idx = xr.acquire_swapchain_image(sc, xr.SwapchainImageAcquireInfo())
         xr.wait_swapchain_image(sc, xr.SwapchainImageWaitInfo(timeout=xr.INFINITE_DURATION))
-        GL.glFramebufferTexture2D(GL.GL_DRAW_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_TEXTURE_2D,
-                                  self.images[k][idx].image, 0)
-        c = dr.get_clear_color()
-        GL.glClearColor(c[0], c[1], c[2], 1.0)
-        GL.glClearDepth(1.0)
-        GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT)
-        cbdata.upcall()
-        xr.release_swapchain_image(sc, xr.SwapchainImageReleaseInfo())
-        self._drawn[k] = True
+        return int(self.images[k][idx].image)
+
+    def _release(self, k: int) -> None:
+        self.xr.release_swapchain_image(self.swapchains[k], self.xr.SwapchainImageReleaseInfo())
 
     def locate(self, display_time_ns: int) -> tuple[list[XrView], XrPose | None]:
         xr = self.xr
@@ -331,6 +294,7 @@ class OpenXRDriver:
         if (int(state.view_state_flags) & int(valid)) != int(valid):
             return [], None
         self._located = views
+        self.eyes.enabled = True
         out = [XrView(_pose(v.pose, display_time_ns),
                       fov_tangents(v.fov.angle_left, v.fov.angle_right, v.fov.angle_up, v.fov.angle_down))
                for v in views]
@@ -378,7 +342,7 @@ class OpenXRDriver:
     def end_frame(self, display_time_ns: int, views: list[XrView] | None) -> None:
         xr = self.xr
         layers = []
-        if views and self._located is not None and all(self._drawn):
+        if views and self._located is not None and self.eyes.all_drawn:
             proj = [xr.CompositionLayerProjectionView(
                 pose=v.pose, fov=v.fov,
                 sub_image=xr.SwapchainSubImage(swapchain=sc, image_rect=xr.Rect2Di(
@@ -386,6 +350,7 @@ class OpenXRDriver:
                 for v, sc, (w, h) in zip(self._located, self.swapchains, self.sizes)]
             layer = xr.CompositionLayerProjection(space=self.stage, views=proj)
             layers = [ctypes.byref(layer)]
+        self.eyes.enabled = False
         xr.end_frame(self.session, xr.FrameEndInfo(
             display_time=display_time_ns, environment_blend_mode=xr.EnvironmentBlendMode.OPAQUE, layers=layers))
         self._located = None

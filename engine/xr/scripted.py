@@ -17,6 +17,7 @@ from engine.backends.interface import DisplayOutputs
 from engine.backends.panda_display import PandaDisplay
 
 from .coords import quat_rotate
+from .eye_targets import EyeTargets, GLSwapchain
 from .headset import FrameTiming, HeadsetInfo, XrEvent, XrInput, XrPose, XrView
 from .projection import fov_tangents
 from .session_state import XrState
@@ -109,7 +110,9 @@ class ScriptedHeadset:
                                                                          if trace.eye_tracking else ()))
         l, r, u, d = np.radians(fov_deg)
         self.fovs = (fov_tangents(l, r, u, d), fov_tangents(-r, -l, u, d))
-        self.display = PandaDisplay("offscreen", eye_size, views=2)
+        self.host = PandaDisplay("offscreen", (16, 16))  # only for the OpenGL context; the eyes have buffers
+        self.eyes: EyeTargets | None = None
+        self.swapchains: list[GLSwapchain] = []
         self.frame = -1            # index of the frame being shown
         self.tick = 0              # advances on every wait_frame and idle: drives event delivery
         self.calls: list[str] = []  # runtime calls made, in order (tests check the lifecycle)
@@ -123,7 +126,19 @@ class ScriptedHeadset:
         return None
 
     def open(self) -> DisplayOutputs:
-        return self.display.open()
+        """An offscreen OpenGL context, two sRGB 'swapchains' of plain textures, and the same per-eye buffers and
+        draw callbacks as the real headset (`engine.xr.eye_targets`)."""
+        outs = self.host.open()
+        outs.engine.render_frame()  # the context is current from here on
+        size = self.info.eye_size
+        self.swapchains = [GLSwapchain(size) for _ in range(2)]
+        self.eyes = EyeTargets(outs.engine, self.host.output, [size, size],
+                               lambda k: self.swapchains[k].acquire(), lambda k: self.swapchains[k].release())
+        return DisplayOutputs(outs.engine, self.eyes.targets)
+
+    def eye_image(self, k: int):
+        """What eye `k` last showed (the swapchain image last released) as [H, W, 3] uint8."""
+        return self.swapchains[k].read()
 
     def poll_events(self) -> list[XrEvent]:
         nxt = self.frame + 1
@@ -156,6 +171,8 @@ class ScriptedHeadset:
 
     def begin_frame(self) -> None:
         self.calls.append("begin_frame")
+        if self.eyes is not None:
+            self.eyes.begin(True)
 
     def locate(self, display_time_ns: int) -> tuple[list[XrView], XrPose | None]:
         i, tr = self.frame, self.trace
@@ -183,7 +200,10 @@ class ScriptedHeadset:
         return XrInput(throw=throw, aim=tuple(aim), recenter=rc, eye=eye)
 
     def end_frame(self, display_time_ns: int, views: list[XrView] | None) -> None:
-        self.submitted.append((display_time_ns, views is not None))
+        drawn = self.eyes is not None and self.eyes.all_drawn
+        self.submitted.append((display_time_ns, views is not None and drawn))
+        if self.eyes is not None:
+            self.eyes.enabled = False
 
     def close(self) -> None:
-        self.display.close()
+        self.host.close()
