@@ -287,3 +287,13 @@ def test_pose_is_sampled_at_its_own_rate(play, motion):
     assert np.allclose(q[0], s.xyz[5]) and np.allclose(q[1], 0.5 * (s.xyz[5] + s.xyz[6]), atol=1e-5)
     assert np.isnan(q[2, 0, 5]).all() and not np.isnan(q[2, 0, 4]).any()  # occluded neighbour stays occluded
     assert np.isnan(q[3]).all()  # after the stream
+
+
+def test_fusion_removes_a_pose_calibration_offset(play, motion):
+    times = np.arange(-0.5, 3.0, 1 / 60)
+    s = _pose_from_motion(play, motion, [0, 5], times, 0.01 / YARD)
+    s.xyz[..., 0] += 0.4  # the optical system is 0.4 yd off along the field (x)
+    truth = motion.joints_at(times)[:, [0, 5], 0]
+    fused = build_motion(play, pose=s).joints_at(times)[:, [0, 5], 0]
+    err = np.linalg.norm((fused - truth)[..., :2], axis=-1)
+    assert err[30:-30].mean() < 0.05  # the RFID track pins the pose back in place
