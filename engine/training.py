@@ -21,8 +21,8 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from replay.play import Play
-from scenes.cameras import eye_point, quarterback_index
+from replay.play import FIELD_WIDTH, Play
+from scenes.cameras import eye_point, line_of_scrimmage_m, quarterback_index
 from scenes.drills import load_play_ref
 from scenes.receiver_keys import ReceiverKeys
 from scenes.training_overlay import TrainingOverlay
@@ -35,6 +35,7 @@ from .session_summary import player_label, summarize
 from .trainee import FrameInfo, RepInfo, Trainee, number_receivers
 
 DEFAULT_LEAD_S = 3.0
+YARD = 0.9144
 DESKTOP_FOV_H = 90.0
 
 
@@ -209,6 +210,7 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
     snapped = False
     end: dict[str, Any] | None = None
     thrown: int | None = None
+    last_eye = np.array([line_of_scrimmage_m(play) - 7 * YARD, FIELD_WIDTH / 2 * YARD, 1.8], np.float32)
     i = 0
     try:
         while end is None:
@@ -223,7 +225,10 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
                 break
             update_frame(view, t)
             joints = view.scene.joints
-            eye = eye_point(joints[qb], names) if qb is not None else np.array([0, 0, 1.8], np.float32)
+            eye = eye_point(joints[qb], names) if qb is not None else last_eye
+            if not np.all(np.isfinite(eye)):  # the QB untracked on this frame: keep the last eye point
+                eye = last_eye
+            last_eye = eye
             frame = FrameInfo(t, joints, eye, rep)
             g = trainee.gaze(frame)
             c0 = time.perf_counter()
