@@ -45,6 +45,34 @@ def system_supports_eye_gaze(xr, instance, system_id) -> bool:
     return bool(eye.supports_eye_gaze_interaction)
 
 
+def parse_event(xr, buf) -> XrEvent | None:
+    """One polled `EventDataBuffer` as the backend's event: a session state change or an instance loss."""
+    kind = xr.StructureType(buf.type)
+    if kind == xr.StructureType.EVENT_DATA_SESSION_STATE_CHANGED:
+        ev = ctypes.cast(ctypes.byref(buf), ctypes.POINTER(xr.EventDataSessionStateChanged)).contents
+        return XrEvent("state", int(ev.state))
+    if kind == xr.StructureType.EVENT_DATA_INSTANCE_LOSS_PENDING:
+        return XrEvent("instance_loss")
+    return None
+
+
+def projection_layer(xr, space, views, swapchains, sizes):
+    """The frame's projection layer: each eye's located pose and field of view with its whole swapchain image.
+    Keep the returned layer alive until xrEndFrame returns."""
+    proj = [xr.CompositionLayerProjectionView(
+        pose=v.pose, fov=v.fov,
+        sub_image=xr.SwapchainSubImage(swapchain=sc, image_rect=xr.Rect2Di(
+            offset=xr.Offset2Di(0, 0), extent=xr.Extent2Di(w, h)), image_array_index=0))
+        for v, sc, (w, h) in zip(views, swapchains, sizes)]
+    return xr.CompositionLayerProjection(space=space, views=proj)
+
+
+def frame_end_info(xr, display_time_ns: int, layer=None):
+    """xrEndFrame's info: the layer (none when nothing was drawn), opaque blending, at the frame's display time."""
+    return xr.FrameEndInfo(display_time=display_time_ns, environment_blend_mode=xr.EnvironmentBlendMode.OPAQUE,
+                           layers=[ctypes.byref(layer)] if layer is not None else [])
+
+
 def _text(v) -> str:
     return v.decode() if isinstance(v, bytes) else str(v)
 
@@ -242,12 +270,9 @@ class OpenXRDriver:
                 buf = xr.poll_event(self.instance)
             except xr.EventUnavailable:
                 break
-            kind = xr.StructureType(buf.type)
-            if kind == xr.StructureType.EVENT_DATA_SESSION_STATE_CHANGED:
-                ev = ctypes.cast(ctypes.byref(buf), ctypes.POINTER(xr.EventDataSessionStateChanged)).contents
-                out.append(XrEvent("state", int(ev.state)))
-            elif kind == xr.StructureType.EVENT_DATA_INSTANCE_LOSS_PENDING:
-                out.append(XrEvent("instance_loss"))
+            ev = parse_event(xr, buf)
+            if ev is not None:
+                out.append(ev)
         return out
 
     def begin_session(self) -> None:
@@ -341,18 +366,11 @@ class OpenXRDriver:
 
     def end_frame(self, display_time_ns: int, views: list[XrView] | None) -> None:
         xr = self.xr
-        layers = []
+        layer = None
         if views and self._located is not None and self.eyes.all_drawn:
-            proj = [xr.CompositionLayerProjectionView(
-                pose=v.pose, fov=v.fov,
-                sub_image=xr.SwapchainSubImage(swapchain=sc, image_rect=xr.Rect2Di(
-                    offset=xr.Offset2Di(0, 0), extent=xr.Extent2Di(w, h)), image_array_index=0))
-                for v, sc, (w, h) in zip(self._located, self.swapchains, self.sizes)]
-            layer = xr.CompositionLayerProjection(space=self.stage, views=proj)
-            layers = [ctypes.byref(layer)]
+            layer = projection_layer(xr, self.stage, self._located, self.swapchains, self.sizes)
         self.eyes.enabled = False
-        xr.end_frame(self.session, xr.FrameEndInfo(
-            display_time=display_time_ns, environment_blend_mode=xr.EnvironmentBlendMode.OPAQUE, layers=layers))
+        xr.end_frame(self.session, frame_end_info(xr, display_time_ns, layer))
         self._located = None
 
     # ---------------------------------------------------------------- tear-down
