@@ -307,3 +307,13 @@ def test_train_auto_falls_back_when_the_headset_session_fails(monkeypatch, tmp_p
     assert "no OpenXR runtime" in line and line.endswith("running the offscreen backend")
     from engine.session_log import read_stream
     assert read_stream(tmp_path / "s").header["backend"] == "offscreen"
+
+
+def test_quitting_asks_the_runtime_once_and_the_session_winds_down(headset_view):
+    drv, be, r, view = headset_view(trace(50))
+    n = run_headset_loop(be, lambda f: True, r.render, max_frames=5)
+    be.request_exit()
+    be.request_exit()
+    rest = run_headset_loop(be, lambda f: True, r.render)
+    assert drv.calls.count("request_exit") == 1
+    assert n == 5 and rest == 0 and be.should_close() and drv.calls[-1] == "end_session"

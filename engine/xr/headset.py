@@ -168,6 +168,7 @@ class HeadsetBackend:
         self._latches = (TriggerLatch(), TriggerLatch())
         self._recenter_down = False
         self._closed = False
+        self._exit_requested = False
         self.on_command: list[Callable[[Command], None]] = []
 
     # ---------------------------------------------------------------- DisplayBackend
@@ -206,6 +207,10 @@ class HeadsetBackend:
         return self.last.head if self.last is not None else None
 
     def should_close(self) -> bool:
+        win = self.window
+        if win is not None and win.is_closed():  # the desktop mirror window was closed: quit the session
+            self.request_exit()
+            return True
         return self._closed or self.states.should_exit
 
     def close(self) -> None:
@@ -232,6 +237,9 @@ class HeadsetBackend:
 
     def request_exit(self) -> None:
         """The trainee quits: ask the runtime to end the session (it answers STOPPING, then EXITING)."""
+        if self._exit_requested:
+            return
+        self._exit_requested = True
         if self.states.running:
             self.driver.request_exit()
         else:
