@@ -66,10 +66,28 @@ def summarize(contents: StreamContents, load_play: PlayLoader,
         })
     return {
         "format": "qbvr-session-summary", "version": 1, "session": contents.path.parent.name,
+        "totals": totals(reps),
         "started": h.get("started"), "backend": h.get("backend"), "trainee": h.get("trainee"),
         "target": h.get("target"), "complete": contents.complete, "dropped_bytes": contents.dropped_bytes,
         "stream_problem": contents.problem, "reps": reps,
     }
+
+
+def totals(reps: list[dict[str, Any]]) -> dict[str, Any]:
+    """Across the reps: counts by outcome and the means a coach tracks over a drill."""
+    def mean(values):
+        v = [x for x in values if x is not None]
+        return round(sum(v) / len(v), 4) if v else None
+    throws = [r for r in reps if r["score"]["outcome"] == "throw"]
+    return {"reps": len(reps), "throws": len(throws),
+            "sacks": sum(r["score"]["outcome"] == "sack" for r in reps),
+            "no_throws": sum(r["score"]["outcome"] == "no_throw" for r in reps),
+            "best_choice": sum(r["score"]["chosen"] == r["score"]["best"] for r in throws),
+            "mean_decision_t": mean(r["score"]["decision_t"] for r in throws),
+            "mean_quality": mean(r["score"]["quality"] for r in throws),
+            "mean_cp_chosen": mean(r["score"]["cp_chosen"] for r in throws),
+            "mean_downfield_share": mean(r["gaze"]["share"]["downfield"] for r in reps),
+            "mean_reads": mean(r["gaze"]["reads"] for r in reps)}
 
 
 def receiver_name(rep: dict[str, Any], nfl_id: int | None) -> str:
@@ -121,4 +139,13 @@ def summary_text(summary: dict[str, Any]) -> str:
         hp = g.get("head_pitch")
         if hp:
             out.append(f"  head pitch: median {hp['median']:+.1f} deg (p10 {hp['p10']:+.1f}, p90 {hp['p90']:+.1f})")
+    tt = summary.get("totals")
+    if tt and tt["reps"] > 1:
+        line = f"totals: {tt['reps']} reps, {tt['throws']} throws ({tt['best_choice']} to the best CP), {tt['sacks']} sacks"
+        if tt["mean_decision_t"] is not None:
+            line += (f"; mean decision {tt['mean_decision_t']:.2f} s, CP {tt['mean_cp_chosen']:.2f}, "
+                     f"quality {tt['mean_quality']:+.2f}")
+        if tt["mean_downfield_share"] is not None:
+            line += f"; eyes downfield {tt['mean_downfield_share']:.0%}"
+        out.append(line)
     return "\n".join(out)

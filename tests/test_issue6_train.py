@@ -135,6 +135,9 @@ def test_issue6_demo_headless_writes_session_and_report(tmp_path):
     summary = read_summary(tmp_path / "demo")
     assert [rep["key"].split(":")[1] for rep in summary["reps"]] == ["1", "2", "3"]
     assert all(rep["complete"] for rep in summary["reps"]) and summary["complete"]
+    tt = summary["totals"]
+    assert tt["reps"] == 3 and tt["throws"] + tt["sacks"] + tt["no_throws"] == 3
+    assert "totals: 3 reps" in r.stdout
     assert len(list((tmp_path / "demo" / "report").glob("rep*_*.png"))) == 9
     print(f"qbvr demo headless: {wall:.1f} s")
     # `qbvr report` recomputes the same summary from the stream
