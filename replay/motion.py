@@ -99,8 +99,9 @@ class PlayMotion:
         return out[0] if scalar else out
 
     def all_joints(self) -> np.ndarray:
-        """Joints at every internal frame, float32 [N, P, J, 3]."""
-        return self.joints_at(self.times)
+        """Joints at every internal frame, float32 [N, P, J, 3] (what joints_at gives at those times)."""
+        bones = self.bone_dir * self.bone_len[None, :, :, None]
+        return np.matmul(self._ancestors, bones) + self.root[:, :, None, :]
 
     def tag_points(self, joints: np.ndarray) -> np.ndarray:
         """Shoulder-pad midpoint (where the RFID tags sit) of joints [..., J, 3]."""

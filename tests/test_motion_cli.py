@@ -49,3 +49,14 @@ def test_skeleton_command_with_pose_and_errors(tmp_path, tiny_play, capsys):
     assert rc == 2 and "unknown event 'kickoff'" in capsys.readouterr().err
     rc = main(["skeleton", "1:2", "--store", str(store.root), "--out", str(out)])
     assert rc == 2 and "not in the store" in capsys.readouterr().err
+
+
+def test_skeleton_command_is_listed_in_help(capsys):
+    import pytest
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "skeleton" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["skeleton", "--help"])
+    out = capsys.readouterr().out
+    assert "--from" in out and "--pose" in out and "joints float32" in out
