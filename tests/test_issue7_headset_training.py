@@ -175,3 +175,28 @@ def test_throw_goes_to_the_receiver_the_controller_points_at(play, desktop, tmp_
     assert hs["reps"][0]["score"]["chosen"] == target["nfl_id"]
     assert hs["reps"][0]["score"]["decision_t"] == pytest.approx(rep["score"]["decision_t"], abs=1e-6)
     assert trainee.throws[0]["aim"] == "controller"
+
+
+def test_headset_rep_matches_the_desktop_trainee_on_a_real_play(real_pass_play, tmp_path):
+    """The same check on a real shared play (S. Bradford's deep TD): real tracking, real skeletons."""
+    play = real_pass_play
+    ref = play.key
+    spec = "1@0.3,2@0.8,throw=2@2.0"
+    r = Renderer(PandaDisplay("offscreen", (64, 36)))
+    try:
+        desk = run_session([RepPlan(ref, play)], r, ScriptedTrainee(spec), tmp_path / "d", clock=FixedStepClock(FPS))
+    finally:
+        r.close()
+    frames = read_stream(tmp_path / "d").of_kind("f", 1)
+    assert desk.summary["reps"][0]["score"]["outcome"] == "throw"
+    be = HeadsetBackend(ScriptedHeadset(gaze_trace(play, frames, eyes=False, extra=30), eye_size=(48, 48)))
+    be.recenter_pose = Recenter()
+    r = Renderer(be)
+    try:
+        hs = run_session([RepPlan(ref, play)], r, HeadsetTrainee(be, r.rig, r.scene), tmp_path / "h",
+                         clock=HeadsetClock(be))
+    finally:
+        r.close()
+    assert_same_metrics(desk.summary, hs.summary)
+    hframes = read_stream(tmp_path / "h").of_kind("f", 1)
+    assert [f["hit"] for f in hframes] == [f["hit"] for f in frames]
