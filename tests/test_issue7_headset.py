@@ -317,3 +317,20 @@ def test_quitting_asks_the_runtime_once_and_the_session_winds_down(headset_view)
     rest = run_headset_loop(be, lambda f: True, r.render)
     assert drv.calls.count("request_exit") == 1
     assert n == 5 and rest == 0 and be.should_close() and drv.calls[-1] == "end_session"
+
+
+def test_the_rep_waits_for_focus_before_play_time_runs(tiny_play):
+    tr = trace(12, events={5: [XrEvent("state", XrState.FOCUSED)]})
+    drv = ScriptedHeadset(tr, eye_size=(32, 32), auto_start="unfocused")
+    be = HeadsetBackend(drv)
+    be.start_clock(-2.0)
+    r = Renderer(be)
+    try:
+        frames = []
+        run_headset_loop(be, lambda f: frames.append(f) or True, r.render)
+    finally:
+        r.close()
+    t = [f.play_time for f in frames]
+    assert t[:6] == [-2.0] * 6                     # shown, but the trainee has not got focus yet
+    assert t[6] == pytest.approx(-2.0 + PERIOD / NS)
+    assert [f.throw_hand for f in frames] == [None] * 12

@@ -315,8 +315,9 @@ class HeadsetBackend:
         aims = tuple(gaze_ray(*rc.apply(*_panda_pose(a))) if a is not None else None for a in inp.aim)
         fired = [latch.update(v) for latch, v in zip(self._latches, inp.throw)]
         hand = 1 if fired[1] else (0 if fired[0] else None)
-        return HeadsetFrame(t, self.clock.play_time(t), _as_pose(head_p, head_q), gaze, aims, hand,
-                            timing.should_render)
+        # the rep starts when the trainee first has focus: until then the play waits at its first frame
+        play_t = self.clock.play_time(t) if self.states.has_focused else self.clock.start
+        return HeadsetFrame(t, play_t, _as_pose(head_p, head_q), gaze, aims, hand, timing.should_render)
 
     def skip_frame(self) -> None:
         """End a waited frame without drawing it (xrEndFrame with no layers)."""

@@ -25,6 +25,7 @@ from .session_state import XrState
 # a typical PC headset eye: 100 deg horizontal, asymmetric (the nose side is narrower)
 DEFAULT_FOV_DEG = (-52.0, 46.0, 48.0, -50.0)  # left, right, up, down of the left eye (right eye mirrored)
 STARTUP = (XrState.READY, XrState.SYNCHRONIZED, XrState.VISIBLE, XrState.FOCUSED)
+STARTUP_UNFOCUSED = STARTUP[:-1]  # the headset shows the app but the trainee has not put it on yet
 SHUTDOWN = (XrState.VISIBLE, XrState.SYNCHRONIZED, XrState.STOPPING, XrState.IDLE, XrState.EXITING)
 
 
@@ -102,7 +103,9 @@ class ScriptedHeadset:
     FOCUSED), delivers the trace's extra events, and shuts down (STOPPING ... EXITING) after the last frame."""
 
     def __init__(self, trace: HeadsetTrace, *, eye_size: tuple[int, int] = (320, 320),
-                 fov_deg: tuple[float, float, float, float] = DEFAULT_FOV_DEG, auto_start: bool = True):
+                 fov_deg: tuple[float, float, float, float] = DEFAULT_FOV_DEG, auto_start: bool | str = True):
+        """`auto_start`: True = the runtime starts the session and gives focus before frame 0; "unfocused" =
+        it starts it without focus (the trace's events give focus later); False = it never starts it."""
         self.trace = trace
         self.info = HeadsetInfo(runtime="scripted headset", system="recorded trace", eye_size=eye_size, views=2,
                                 eye_gaze=trace.eye_tracking,
@@ -117,7 +120,8 @@ class ScriptedHeadset:
         self.tick = 0              # advances on every wait_frame and idle: drives event delivery
         self.calls: list[str] = []  # runtime calls made, in order (tests check the lifecycle)
         self.submitted: list[tuple[int, bool]] = []  # (display time, with layers)
-        self._queue: list[XrEvent] = [XrEvent("state", s) for s in STARTUP] if auto_start else []
+        start = STARTUP_UNFOCUSED if auto_start == "unfocused" else STARTUP if auto_start else ()
+        self._queue: list[XrEvent] = [XrEvent("state", s) for s in start]
         self._shutdown_sent = False
         self._exit_requested = False
 
