@@ -261,7 +261,8 @@ def synthesize_joint_major(play: Play, times: np.ndarray, skel: Skeleton, height
         lift = np.interp(v, [0, 1.0, 3.5, 8.0], [0, 0.12, 0.22, 0.28]) * (H / 1.85) * np.sqrt(np.sin(np.pi * s))
         feet[side] = gait * (1 - w_st)[..., None] + stance_feet[side] * w_st[..., None]
         lifts[side] = lift * (1 - w_st)
-        _get_off_feet(feet[side], lifts[side], stance_feet[side], gait, pb, s, ss, lift, w_st, times)
+        _get_off_feet(feet[side], lifts[side], stance_feet[side], gait, pb, s, ss, lift, w_st, times,
+                      0.28 * H[0] / 1.85)
 
     foot_idx = {side: [J(f"{side}_heel"), J(f"{side}_big_toe"), J(f"{side}_small_toe")] for side in "lr"}
     drop = max(float(-(skel.rest[j, 2] * L[j])) for j in foot_idx["l"] + foot_idx["r"])  # / H
@@ -332,7 +333,8 @@ def synthesize_joint_major(play: Play, times: np.ndarray, skel: Skeleton, height
 
 
 def _get_off_feet(feet: np.ndarray, lifts: np.ndarray, spot: np.ndarray, gait: np.ndarray, pb: np.ndarray,
-                  s: np.ndarray, ss: np.ndarray, lift: np.ndarray, w_st: np.ndarray, times: np.ndarray) -> None:
+                  s: np.ndarray, ss: np.ndarray, lift: np.ndarray, w_st: np.ndarray, times: np.ndarray,
+                  lift_cap: np.ndarray) -> None:
     """After the snap, a player set in his stance keeps each foot on its stance spot until that foot's first
     swing, which then carries it to the gait's next plant: no sliding from stance to gait (in place)."""
     i0 = int(np.searchsorted(times, 0.0))
@@ -352,7 +354,10 @@ def _get_off_feet(feet: np.ndarray, lifts: np.ndarray, spot: np.ndarray, gait: n
         feet[i0:k0, p] = sp
         lifts[i0:k0, p] = 0.0
         feet[k0:k1, p] = sp + (pb[k0:k1, p] - sp) * ss[k0:k1, p, None]
-        lifts[k0:k1, p] = lift[k0:k1, p]
+        # the first step out of the stance can be long while the speed is still low: lift with its length
+        reach = np.linalg.norm(pb[k0:k1, p] - sp, axis=-1)
+        arc = np.sqrt(np.sin(np.pi * s[k0:k1, p]))
+        lifts[k0:k1, p] = np.maximum(lift[k0:k1, p], np.minimum(0.12 * reach, lift_cap[p]) * arc)
         # later frames: the gait, no longer blended with the stance
         feet[k1:, p] = gait[k1:, p]
         lifts[k1:, p] = lift[k1:, p]
