@@ -334,3 +334,16 @@ def test_the_rep_waits_for_focus_before_play_time_runs(tiny_play):
     assert t[:6] == [-2.0] * 6                     # shown, but the trainee has not got focus yet
     assert t[6] == pytest.approx(-2.0 + PERIOD / NS)
     assert [f.throw_hand for f in frames] == [None] * 12
+
+
+def test_the_desktop_mirror_shows_the_left_eye(headset_view, tiny_play):
+    drv, be, r, view = headset_view(trace(3))
+    run_headset_loop(be, lambda f: update_frame(view, 0.0) or True, r.render, max_frames=2)
+    eye = drv.eye_image(0).astype(float)        # 96 x 96
+    mirror = drv.mirror_image().astype(float)   # 64 x 36 window: the eye letterboxed to 36 x 36 in the middle
+    assert mirror.shape == (36, 64, 3)
+    assert mirror[:, :10].max() < 5 and mirror[:, -10:].max() < 5    # black bars left and right
+    mid = mirror[:, 14:50]
+    # top rows sky, bottom rows turf, as in the eye
+    assert np.abs(mid[:6].mean(axis=(0, 1)) - eye[:16].mean(axis=(0, 1))).max() < 25
+    assert np.abs(mid[-6:].mean(axis=(0, 1)) - eye[-16:].mean(axis=(0, 1))).max() < 25

@@ -38,6 +38,8 @@ class EyeTargets:
         self.drawn = [False] * len(self.sizes)
         self.clear_colors: dict[int, tuple[float, float, float]] = {}
         self._installed = False
+        self._mirror: tuple[int, int] | None = None  # (our GL texture, its framebuffer) holding eye 0's last frame
+        self._mirror_wanted = False
         fb = FrameBufferProperties()
         fb.set_rgba_bits(8, 8, 8, 8)
         fb.set_depth_bits(24)
@@ -50,6 +52,67 @@ class EyeTargets:
             buf.disable_clears()
             self.buffers.append(buf)
         engine.open_windows()
+
+    def add_mirror(self, host) -> None:
+        """Show the left eye on `host` (the desktop window: what the trainee sees, for a coach). Eye 0 is copied
+        into a texture of ours before its image is released (a released image must not be read), and a draw
+        callback on the window blits it, letterboxed, after the window's clear."""
+        from panda3d.core import Camera, NodePath, OrthographicLens, PythonCallbackObject
+
+        self._mirror_wanted = True
+        self._mirror_host = host
+        root = NodePath("qbvr-xr-mirror")
+        cam = root.attach_new_node(Camera("qbvr-xr-mirror-cam", OrthographicLens()))
+        dr = host.make_display_region()
+        dr.set_sort(10)
+        dr.set_clear_color_active(True)  # black letterbox bars (this is the window, never a swapchain image)
+        dr.set_clear_color((0, 0, 0, 1))
+        dr.set_camera(cam)
+        dr.set_draw_callback(PythonCallbackObject(self._draw_mirror))
+        self._mirror_root = root
+
+    def _copy_to_mirror(self, image: int) -> None:
+        from OpenGL import GL
+
+        w, h = self.sizes[0]
+        if self._mirror is None:
+            tex = int(GL.glGenTextures(1))
+            GL.glBindTexture(GL.GL_TEXTURE_2D, tex)
+            GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_MIN_FILTER, GL.GL_LINEAR)
+            GL.glTexImage2D(GL.GL_TEXTURE_2D, 0, GL.GL_SRGB8_ALPHA8, w, h, 0, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, None)
+            GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
+            fbo = int(GL.glGenFramebuffers(1))
+            cur = GL.glGetIntegerv(GL.GL_DRAW_FRAMEBUFFER_BINDING)
+            GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, fbo)
+            GL.glFramebufferTexture2D(GL.GL_DRAW_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_TEXTURE_2D, tex, 0)
+            GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, cur)
+            self._mirror = (tex, fbo)
+        # the eye's framebuffer (the acquired image attached) -> our texture, before the image is released
+        cur = GL.glGetIntegerv(GL.GL_DRAW_FRAMEBUFFER_BINDING)
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, cur)
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, self._mirror[1])
+        GL.glDisable(GL.GL_SCISSOR_TEST)
+        GL.glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST)
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, cur)
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, cur)
+
+    def _draw_mirror(self, cbdata) -> None:
+        if self._mirror is None:
+            return
+        from OpenGL import GL
+
+        tex, fbo = self._mirror
+        w, h = self.sizes[0]
+        vx, vy, vw, vh = GL.glGetIntegerv(GL.GL_VIEWPORT)
+        s = min(vw / w, vh / h)
+        dw, dh = int(w * s), int(h * s)
+        x0, y0 = vx + (vw - dw) // 2, vy + (vh - dh) // 2
+        draw = GL.glGetIntegerv(GL.GL_DRAW_FRAMEBUFFER_BINDING)
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo)
+        GL.glDisable(GL.GL_FRAMEBUFFER_SRGB)
+        GL.glDisable(GL.GL_SCISSOR_TEST)
+        GL.glBlitFramebuffer(0, 0, w, h, x0, y0, x0 + dw, y0 + dh, GL.GL_COLOR_BUFFER_BIT, GL.GL_LINEAR)
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, draw)
 
     @property
     def targets(self) -> list[ViewTarget]:
@@ -94,6 +157,8 @@ class EyeTargets:
             GL.glClearDepth(1.0)
             GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT)
             cbdata.upcall()
+            if k == 0 and self._mirror_wanted:
+                self._copy_to_mirror(image)
         finally:
             self.release(k)
         self.drawn[k] = True

@@ -161,6 +161,7 @@ class OpenXRDriver:
         self._create_session(xr)
         self._create_swapchains(xr)
         self.eyes = EyeTargets(self.engine, self._window, self.sizes, self._acquire, self._release)
+        self.eyes.add_mirror(self._window)  # the desktop window shows the left eye
         self._create_actions(xr, eye_gaze)
         self.info = HeadsetInfo(runtime=runtime, system=system, eye_size=self.sizes[0], views=len(self.sizes),
                                 eye_gaze=eye_gaze, extensions=tuple(exts))

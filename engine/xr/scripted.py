@@ -113,7 +113,7 @@ class ScriptedHeadset:
                                                                          if trace.eye_tracking else ()))
         l, r, u, d = np.radians(fov_deg)
         self.fovs = (fov_tangents(l, r, u, d), fov_tangents(-r, -l, u, d))
-        self.host = PandaDisplay("offscreen", (16, 16))  # only for the OpenGL context; the eyes have buffers
+        self.host = PandaDisplay("offscreen", (64, 36))  # the OpenGL context, and the mirror a window would show
         self.eyes: EyeTargets | None = None
         self.swapchains: list[GLSwapchain] = []
         self.frame = -1            # index of the frame being shown
@@ -138,7 +138,15 @@ class ScriptedHeadset:
         self.swapchains = [GLSwapchain(size) for _ in range(2)]
         self.eyes = EyeTargets(outs.engine, self.host.output, [size, size],
                                lambda k: self.swapchains[k].acquire(), lambda k: self.swapchains[k].release())
+        self.eyes.add_mirror(self.host.output)
         return DisplayOutputs(outs.engine, self.eyes.targets)
+
+    def mirror_image(self):
+        """The mirror (the left eye, letterboxed) as [H, W, 3] uint8, as a desktop window would show it."""
+        import numpy as np
+        tex = self.host.output.get_screenshot()
+        w, h = tex.get_x_size(), tex.get_y_size()
+        return np.frombuffer(tex.get_ram_image_as("RGB"), np.uint8).reshape(h, w, 3)[::-1]
 
     def eye_image(self, k: int):
         """What eye `k` last showed (the swapchain image last released) as [H, W, 3] uint8."""
