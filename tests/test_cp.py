@@ -71,6 +71,36 @@ def test_ghosting_closes_within_human_limits(tiny_play):
     assert np.all(np.isinf(none.separation))
 
 
+def test_issue5_defender_in_the_throwing_lane_undercuts(tiny_play):
+    """A defender standing on the ball's path, three quarters of the way to a short throw's catch point, can
+    play the ball before the receiver: a small lane separation, a clear catch point, and a lower CP."""
+    play = tiny_play
+    ctx = PlayThrowContext.build(play)
+    far = ctx.defenders
+    play.x[:, far], play.y[:, far] = 5.0, -40.0  # every defender out of the way
+    ctx = PlayThrowContext.build(play)
+    t = np.array([1.0])
+    clear = arr.project(ctx.tracks, t, ctx.qb, ctx.receivers, ctx.defenders)
+    d = np.abs(clear.catch[0] - clear.release[0])
+    j = int(np.argmin(np.where(d > 8.0, d, np.inf)))  # the shortest throw of at least 8 yd
+    assert d[j] < 30.0 and clear.lane[0, j] > 20.0 and clear.separation[0, j] > 20.0
+    spot = clear.release[0] + 0.75 * (clear.catch[0, j] - clear.release[0])
+    play.x[:, far[0]], play.y[:, far[0]] = spot.real, spot.imag
+    ctx = PlayThrowContext.build(play)
+    lane = arr.project(ctx.tracks, t, ctx.qb, ctx.receivers, ctx.defenders)
+    assert lane.lane[0, j] == pytest.approx(arr.GHOST_BIAS_YD, abs=0.05)  # he is on the path already
+    assert lane.separation[0, j] > lane.lane[0, j] + 0.2 * d[j] - 3.0
+    f = ctx.features(t)
+    m = default_model()
+    assert m.undercut_weight > 0
+    with_lane = m.predict({k: v[0] for k, v in f.items()})
+    without = m.predict({k: v[0] for k, v in f.items() if k != "lane_separation"})
+    assert with_lane[j] < without[j] - 0.05
+    # a deep throw is out of reach over the middle of its flight, and every throw is catchable at the catch
+    assert arr.ball_height(np.array(45.0), arr.LANE_FRACS)[1] > arr.REACH_HEIGHT
+    assert arr.ball_height(np.array([10.0, 45.0]), np.array([1.0]))[:, 0] == pytest.approx(arr.RELEASE_HEIGHT)
+
+
 # ---------------------------------------------------------------- players and features
 
 def test_players_of_a_synthetic_dropback(tiny_play):

@@ -35,6 +35,11 @@ GHOST_BIAS_YD = 0.47  # yd, mean real-minus-ghosted separation of real throws (s
 V_MAX = 8.0  # yd/s, defender closing speed limit
 A_MAX = 5.0  # yd/s^2, defender acceleration limit
 FLIGHT_ITERATIONS = 3
+RELEASE_HEIGHT = 2.0  # yd (1.83 m): ball height at the release and at the catch
+REACH_HEIGHT = 3.0  # yd (2.74 m): highest ball a defender plays in stride (standing reach ~2.4 m plus a jump)
+LANE_FRACS = np.array([0.5, 0.625, 0.75, 0.875])  # fractions of the flight checked for an undercut
+LANE_FRACS_ALL = np.append(LANE_FRACS, 1.0)
+_CATCH_ONLY = np.array([1.0])
 
 
 def flight_time(distance: np.ndarray, speed: float = RELEASE_SPEED) -> np.ndarray:
@@ -125,11 +130,12 @@ class Arrival:
     catch: np.ndarray  # complex [T, R], x + iy of the catch point
     flight_s: np.ndarray
     separation: np.ndarray  # yd to the nearest ghosted defender (inf when there are no defenders)
+    lane: np.ndarray  # yd from the nearest ghosted defender to the ball's playable path before the catch (inf: none)
 
 
 def project(tracks: Tracks, t: np.ndarray, qb: int, receivers: np.ndarray, defenders: np.ndarray, *,
             speed: float = RELEASE_SPEED, reaction_s: float = REACTION_S, v_max: float = V_MAX,
-            a_max: float = A_MAX, index: tuple[np.ndarray, np.ndarray] | None = None) -> Arrival:
+            a_max: float = A_MAX, lane: bool = True, index: tuple[np.ndarray, np.ndarray] | None = None) -> Arrival:
     """Project throws released at times `t` [T] by column `qb` to every column in `receivers` [R]
     (`index`: `tracks.index(t)` when the caller already has it)."""
     t = np.atleast_1d(np.asarray(t, np.float64))
@@ -143,19 +149,44 @@ def project(tracks: Tracks, t: np.ndarray, qb: int, receivers: np.ndarray, defen
         c = tracks.at(tt + flight, rc)  # [T, R] catch points
     flight = _flight(np.abs(c - q), speed)
     if len(defenders) == 0:
-        return Arrival(q[:, 0], c, flight, np.full(c.shape, np.inf))
-    # defenders at the end of their reaction time (or at arrival, if the ball is there sooner)
-    react = np.minimum(flight, reaction_s)[..., None]  # [T, R, 1]
-    t_r = tt[..., None] + react
-    dc = defenders[None, None, :]
-    d, v = tracks.at_with_velocity(t_r, dc)  # [T, R, D]
-    e = c[..., None] - d
+        return Arrival(q[:, 0], c, flight, np.full(c.shape, np.inf), np.full(c.shape, np.inf))
+    # Points the defenders race the ball to: the catch point and, where the ball is low enough to be played,
+    # points of its path over the receiver's end of the flight (a defender who gets there first undercuts it).
+    fr, ok = _lane_points(np.abs(c - q), lane)  # [K], [T, R, K]
+    pts = q[..., None] + (c - q)[..., None] * fr  # [T, R, K]
+    t_ball = flight[..., None] * fr  # when the ball is there
+    react = np.minimum(t_ball, reaction_s)  # defenders keep their recorded path this long
+    dc = defenders[None, None, None, :]
+    d, v = tracks.at_with_velocity((tt[..., None] + react)[..., None], dc)  # [T, R, K, D]
+    e = pts[..., None] - d
     dist = np.abs(e)
-    # speed toward the catch point (0 for a defender already on it)
+    # speed toward the point (0 for a defender already on it)
     u0 = np.minimum((v.real * e.real + v.imag * e.imag) / np.maximum(dist, 1e-6), v_max)
-    dt = flight[..., None] - react  # closing time
+    dt = (t_ball - react)[..., None]  # closing time
     t_acc = np.minimum((v_max - u0) / a_max, dt)  # accelerating part, then top speed
     covered = u0 * t_acc + 0.5 * a_max * t_acc * t_acc + v_max * (dt - t_acc)
-    gap = np.maximum(dist - np.maximum(covered, 0.0), 0.0)
-    sep = np.fmin.reduce(gap, axis=-1)  # NaN (no track) ignored
-    return Arrival(q[:, 0], c, flight, np.where(np.isnan(sep), np.inf, sep + GHOST_BIAS_YD))
+    gap = np.fmin.reduce(np.maximum(dist - np.maximum(covered, 0.0), 0.0), axis=-1)  # [T, R, K]; NaN ignored
+    sep = gap[..., -1]
+    sep = np.where(np.isnan(sep), np.inf, sep + GHOST_BIAS_YD)
+    if len(fr) > 1:
+        lane_gap = np.fmin.reduce(np.where(ok, gap[..., :-1], np.nan), axis=-1)
+        lane_gap = np.where(np.isnan(lane_gap), np.inf, lane_gap + GHOST_BIAS_YD)
+    else:
+        lane_gap = np.full(sep.shape, np.inf)
+    return Arrival(q[:, 0], c, flight, sep, lane_gap)
+
+
+def ball_height(distance: np.ndarray, frac: np.ndarray, speed: float = RELEASE_SPEED) -> np.ndarray:
+    """Ball height (yd above the ground) at fractions `frac` [K] of a throw of `distance` [...] yd: release and
+    catch at RELEASE_HEIGHT, launch angle from the range equation, no drag. Returns [..., K]."""
+    d = np.maximum(np.asarray(distance, np.float64), 0.0)[..., None]
+    s2 = np.clip(GRAVITY * d / (speed * speed), 0.0, 1.0)
+    tan_theta = np.tan(0.5 * np.arcsin(s2))
+    x = d * frac
+    return RELEASE_HEIGHT + x * tan_theta * (1.0 - frac)  # h0 + x tan - g x^2 / (2 v^2 cos^2) with range d
+
+
+def _lane_points(distance: np.ndarray, lane: bool) -> tuple[np.ndarray, np.ndarray]:
+    if not lane:
+        return _CATCH_ONLY, np.ones(distance.shape + (0,), bool)
+    return LANE_FRACS_ALL, ball_height(distance, LANE_FRACS) <= REACH_HEIGHT

@@ -23,7 +23,7 @@ from replay.play import Play
 
 from .features import NotAPassPlay, PlayThrowContext
 from .metrics import auc, brier, calibration_error, reliability, summary
-from .model import CPModel
+from .model import CPModel, undercut
 
 
 def holdout_frame(model: CPModel, max_games: int | None = None) -> tuple[pd.DataFrame, np.ndarray, int]:
@@ -111,15 +111,20 @@ def tracking_rows(plays: Callable[[], Any], model: CPModel) -> pd.DataFrame:
         feats = {k: v.reshape(-1) for k, v in ctx.features(np.array([ctx.release_t])).items()}
         cp = model.predict(feats)
         plain = dict(feats, separation=np.full_like(feats["separation"], np.nan),
-                     pressure_distance=np.full_like(feats["pressure_distance"], np.nan))
+                     pressure_distance=np.full_like(feats["pressure_distance"], np.nan),
+                     lane_separation=np.full_like(feats["lane_separation"], np.nan))
+        u = float(undercut(model.curves["separation"], feats["separation"][j:j + 1],
+                           feats["lane_separation"][j:j + 1])[0]) if "separation" in model.curves else 0.0
         cp_plain = model.predict(plain)
-        row = {"play": play.key, "season": m.season, "result": m.pass_result, "complete": int(m.pass_result == "C"),
+        row = {"play": play.key, "game": m.game_id, "season": m.season, "result": m.pass_result, "complete": int(m.pass_result == "C"),
                "cp": float(cp[j]), "cp_play_level": float(cp_plain[j]),
+               "logit_base": float(model.logit(feats)[j]) - model.undercut_weight * u, "undercut_u": u,
                "target_rank": int(1 + np.sum(cp > cp[j])), "n_receivers": len(cp),
                "target_is_max": bool(cp[j] >= cp.max()),
                "real_separation_at_arrival": _real_separation(play, ctx, int(ctx.receivers[j]))}
         row.update({k: float(feats[k][j]) for k in ("air_distance", "separation", "sideline_distance",
-                                                     "pressure_distance", "qb_speed", "time_to_throw", "air_yards")})
+                                                     "pressure_distance", "qb_speed", "time_to_throw", "air_yards",
+                                                     "lane_separation")})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -140,6 +145,9 @@ def tracking_summary(df: pd.DataFrame) -> dict[str, Any]:
         "target_highest_cp_share": round(float(df.target_is_max.mean()), 4),
         "mean_receivers": round(float(df.n_receivers.mean()), 2),
     }
+    if "undercut_u" in df and df.game.nunique() >= 10:
+        from .undercut import cv_summary
+        out["undercut_cv"] = cv_summary(df)
     s = df[["separation", "real_separation_at_arrival"]].dropna()
     if len(s) > 2:
         out["ghost_vs_real_separation"] = {

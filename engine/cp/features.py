@@ -83,6 +83,7 @@ class PlayThrowContext:
         feats = {
             "air_distance": np.abs(a.catch - a.release[:, None]),
             "separation": np.minimum(a.separation, 30.0),  # no defender at all: wide open
+            "lane_separation": np.minimum(a.lane, 30.0),
             "sideline_distance": np.maximum(np.minimum(cy, FIELD_WIDTH - cy), 0.0),
             "pressure_distance": np.repeat(pd_[:, None], n_r, axis=1),
             "qb_speed": np.repeat(qs[:, None], n_r, axis=1),

@@ -1,6 +1,6 @@
 """The completion-probability model at run time: pure numpy, parameters from a JSON file (never pickle).
 
-logit(CP) = trees(context) + pressure term + separation term + qb_speed term + time_to_throw term
+logit(CP) = trees(context) + pressure term + separation term + undercut term + qb_speed term + time_to_throw term
 
 - `trees`: a gradient-boosted tree ensemble over the throw's geometry and play context (air yards, air distance,
   sideline distance, down, distance, field position, shotgun), fitted on real NFL play-by-play with the QB-hit
@@ -8,6 +8,10 @@ logit(CP) = trees(context) + pressure term + separation term + qb_speed term + t
   apart from a hit).
 - the separation term is centred on its mean at the throw's air distance (`separation_centre`), because the
   trees already carry the separation typical of each depth.
+- the undercut term: a defender who can reach the ball's playable path before the catch point
+  (`lane_separation`, see engine/cp/arrival.py) threatens the throw like a defender that close to the catch:
+  `undercut_weight * (sep_curve(min(separation, lane_separation)) - sep_curve(separation))` (<= 0; 0 when
+  either is unknown), with the weight fitted by cross-validation on real tracked throws (engine/cp/train.py).
 - each other term is a piecewise-linear curve in logit units over one feature (knots + values from the params
   file, flat outside the knots, 0 when the feature is NaN = unknown). Each curve's provenance is recorded in the
   params file: fitted on data, or taken from published effect sizes.
@@ -34,6 +38,8 @@ FEATURES = {
     "qb_speed": "yd/s, QB speed at release",
     "time_to_throw": "s, snap to release",
 }
+# Optional tracking feature for the undercut term (NaN or absent = unknown: no undercut term).
+LANE = {"lane_separation": "yd, nearest defender to the ball's playable path before the catch point"}
 # Optional play-context features the trees also use (NaN when unknown; the trees learned a path for missing).
 CONTEXT = {
     "air_yards": "yd, catch point downfield of the line of scrimmage",
@@ -158,6 +164,12 @@ class CPModel:
         except (KeyError, TypeError, ValueError) as e:
             raise InputError(source, f"CP params are malformed: {e!r}",
                              expected="tree_features, trees, curves (see engine/cp/train.py)") from None
+        try:
+            self.undercut_weight = float(params.get("undercut", {}).get("weight", 0.0))
+        except (AttributeError, TypeError, ValueError):
+            raise InputError(source, "undercut must be an object with a numeric weight") from None
+        if self.undercut_weight and "separation" not in self.curves:
+            raise InputError(source, "an undercut weight needs a separation curve")
         unknown = set(self.curves) - set(FEATURES)
         if unknown:
             raise InputError(source, f"curves over unknown features {sorted(unknown)}", expected=str(list(FEATURES)))
@@ -165,7 +177,8 @@ class CPModel:
         self._cols = {f: i for i, f in enumerate(self.tree_features)}
         self._active_curves = [(f, c) for f, c in self.curves.items() if not c.is_zero]
         # the feature names this model reads (callers may pass only these)
-        self.inputs = list(dict.fromkeys([*self.tree_features, *self.curves, "separation", self.centre_over]))
+        self.inputs = list(dict.fromkeys([*self.tree_features, *self.curves, "separation", self.centre_over,
+                                          *LANE]))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "CPModel":
@@ -198,11 +211,22 @@ class CPModel:
         if self.centre is not None and not self.centre.is_zero and "separation" in feats and self.centre_over in feats:
             known = ~np.isnan(np.asarray(feats["separation"], np.float64).reshape(-1))
             z -= np.where(known, self.centre(np.asarray(feats[self.centre_over], np.float64).reshape(-1)), 0.0)
+        if self.undercut_weight and "separation" in feats and "lane_separation" in feats:
+            z += self.undercut_weight * undercut(self.curves["separation"],
+                                                 np.asarray(feats["separation"], np.float64).reshape(-1),
+                                                 np.asarray(feats["lane_separation"], np.float64).reshape(-1))
         return z
 
     def predict(self, feats: Mapping[str, Any]) -> np.ndarray:
         """CP in [0, 1] for each row of the batch."""
         return 1.0 / (1.0 + np.exp(-self.logit(feats)))
+
+
+def undercut(sep_curve: Curve, separation: np.ndarray, lane: np.ndarray) -> np.ndarray:
+    """Separation-curve change (logit, <= 0) when the nearest defender to the ball's playable path is closer
+    than the nearest one to the catch point; 0 when either is unknown (NaN)."""
+    u = sep_curve(np.minimum(separation, lane)) - sep_curve(separation)
+    return np.where(np.isnan(separation) | np.isnan(lane), 0.0, u)
 
 
 def _batch_len(feats: Mapping[str, Any]) -> int:

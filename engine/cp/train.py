@@ -19,6 +19,10 @@ Data and what is fitted on what:
   <=1 yd 32%, 1-2 53%, 2-3 68%, >3 ~78%, research-notes §1) as logit differences from the 2018 completion rate,
   at bin midpoints (no labelled separation data is at hand; marginal rates, so the effect is not conditional
   on air distance).
+- undercut weight: how strongly a defender who can reach the ball's playable path before the catch point
+  (lane_separation) counts, on the scale of the published separation curve. Fitted on the tracking plays'
+  outcomes (the shared highlight pass plays) with a nuisance intercept and a prior centred on 1 (engine/cp/
+  undercut.py); its leave-one-game-out out-of-fold figures are recorded in provenance.undercut.
 - qb_speed and time_to_throw curves: accepted with zero effect. Research-notes §1 gives only their direction
   and no labelled tracking data is at hand to size them.
 """
@@ -275,6 +279,39 @@ def build_params(trees: TreeEnsemble, beta_hit: float, base_rate_2018: float, pr
     }
 
 
+def fit_undercut(params: dict[str, Any], plays: Iterable[Any], log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Set params["undercut"] from real tracked throws: the weight fitted on all of them (engine/cp/undercut.py)
+    and, in its provenance, the leave-one-game-out out-of-fold mean CP by result. The rest of the params is kept."""
+    from .evaluate import tracking_rows
+    from .undercut import PRIOR_MEAN, PRIOR_SD, cv_summary, fit_weight
+
+    base = CPModel(dict(params, undercut={"weight": 0.0}), "<fit_undercut>")
+    plays = list(plays)
+    rows = tracking_rows(lambda: iter(plays), base)
+    if len(rows) < 20 or rows.complete.nunique() < 2:
+        log(f"undercut: only {len(rows)} scorable tracked throws; weight left at 0")
+        params["undercut"] = {"weight": 0.0, "source": "not fitted: too few tracked throws"}
+        return params
+    w, icpt = fit_weight(rows.logit_base, rows.undercut_u, rows.complete)
+    cv = cv_summary(rows)
+    in_sample = 1.0 / (1.0 + np.exp(-(rows.logit_base + w * rows.undercut_u)))
+    cv["mean_cp_in_sample"] = {k: round(float(v), 4) for k, v in in_sample.groupby(rows.result).mean().items()}
+    params["undercut"] = {
+        "weight": round(w, 4),
+        "source": "fitted by engine/cp/train.py fit_undercut (engine/cp/undercut.py) on the outcomes of the tracking "
+                  f"plays' real throws ({len(rows)} throws, {rows.game.nunique()} games: "
+                  f"{dict(rows.result.value_counts())}): logistic fit of the undercut term's weight with a free "
+                  f"intercept (absorbs the sample's selection, dropped: {icpt:+.3f}) and a Gaussian prior "
+                  f"N({PRIOR_MEAN}, {PRIOR_SD}^2) on the weight; checks on these plays use the out-of-fold figures "
+                  "in provenance.undercut"}
+    params.setdefault("provenance", {})["undercut"] = {
+        "plays": sorted(rows.play.tolist()), "weight": round(w, 4), "nuisance_intercept": round(icpt, 4),
+        "prior": {"mean": PRIOR_MEAN, "sd": PRIOR_SD}, "cross_validation": cv}
+    log(f"undercut weight {w:.3f} (prior {PRIOR_MEAN} +- {PRIOR_SD}); out-of-fold mean CP by result "
+        f"{cv['mean_cp_out_of_fold']} ({cv['method']}, fold weights {cv['fold_weight']})")
+    return params
+
+
 def _git_commit() -> str | None:
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
@@ -329,6 +366,7 @@ def train(out: Path, pass_locations: Path, *, holdout_season: int | None = None,
     knots = PRESSURE_FALLBACK
     centre = None
     if tracking_plays is not None:
+        tracking_plays = list(tracking_plays)
         rel = release_features(tracking_plays)
         if len(rel) >= 20:
             knots = pressure_knots(rel.pressure_distance.to_numpy(), hit_rate)
@@ -345,6 +383,8 @@ def train(out: Path, pass_locations: Path, *, holdout_season: int | None = None,
     provenance["pressure"] = pinfo
     log(f"pressure knots {knots} yd ({pinfo['knots_from']})")
     params = build_params(trees, beta, rate18, provenance, knots, centre)
+    if tracking_plays is not None:
+        params = fit_undercut(params, tracking_plays, log)
     model = CPModel(params, str(out))
     ho = ~tr
     p = model.predict({k: feats[k].to_numpy()[ho] for k in feats.columns})
