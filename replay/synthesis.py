@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
+from scipy.ndimage import minimum_filter1d
 
 from .ball_flight import BallPlan
 from .errors import InputError
@@ -231,6 +232,7 @@ def synthesize_joint_major(play: Play, times: np.ndarray, skel: Skeleton, height
     stance_feet = {}
     feet = {}
     lifts = {}
+    landing = {}
     width_g = np.interp(v, [0, 1.0, 3.0, 6.0], [0.075, 0.06, 0.04, 0.03])
     for side, sgn, off in foot_names:
         stag = sp[:, 3] * (0.5 if sgn > 0 else -0.5)
@@ -261,6 +263,7 @@ def synthesize_joint_major(play: Play, times: np.ndarray, skel: Skeleton, height
         lift = np.interp(v, [0, 1.0, 3.5, 8.0], [0, 0.12, 0.22, 0.28]) * (H / 1.85) * np.sqrt(np.sin(np.pi * s))
         feet[side] = gait * (1 - w_st)[..., None] + stance_feet[side] * w_st[..., None]
         lifts[side] = lift * (1 - w_st)
+        landing[side] = (s == 0) | (s > 0.75)
         _get_off_feet(feet[side], lifts[side], stance_feet[side], gait, pb, s, ss, lift, w_st, times,
                       0.28 * H[0] / 1.85)
 
@@ -277,8 +280,13 @@ def synthesize_joint_major(play: Play, times: np.ndarray, skel: Skeleton, height
         hip_xy = root_xy + lft * (sgn * hip_off)[..., None]
         dxy = np.linalg.norm(feet[side] - hip_xy, axis=-1)
         reach = ankle_z0 + lifts[side] + np.sqrt(np.maximum((0.985 * leg) ** 2 - dxy ** 2, 0.0))
-        z_root = np.minimum(z_root, reach)
-    z_root = np.maximum(moving_average(z_root, max(1, per_s // 15)), 0.25 * H)
+        # a foot on the turf (or about to land) holds the pelvis down; earlier in its swing a foot out of reach
+        # trails on a straight leg
+        z_root = np.minimum(z_root, np.where(landing[side], reach, np.inf))
+    n_sm = max(1, per_s // 15)
+    # no splits: out of a stance the pelvis stays above 0.38 H even if a far plant then slides a little
+    floor = H * (0.38 - 0.13 * w_st)
+    z_root = np.maximum(moving_average(minimum_filter1d(z_root, n_sm, axis=0), n_sm), floor)
 
     root = np.concatenate([root_xy, z_root[..., None]], -1)
     out: dict[int, np.ndarray] = {}  # joint index -> [T, P, 3]; stacked once at the end (strided writes are slow)
