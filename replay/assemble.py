@@ -299,7 +299,6 @@ def _drop_wonky_ball(bx: np.ndarray, by: np.ndarray, snap_i: int, events: list[t
 
 def _infer_snap(arrays: dict[str, np.ndarray], bx: np.ndarray, by: np.ndarray, off_cols: np.ndarray,
                 events: list[tuple[int, str]]) -> tuple[int, str]:
-    F = len(bx)
     start = _event_index(events, "line_set") or 0
     if np.isfinite(bx).sum() > 3:
         v = np.hypot(np.diff(bx), np.diff(by)) * FPS  # v[i]: speed from frame i to i+1

@@ -6,6 +6,8 @@ import re
 
 import numpy as np
 
+from .play import Play
+
 _TARGET = re.compile(
     r"pass(?:\s+incomplete)?(?:\s+(?:short|deep))?(?:\s+(?:left|middle|right))?\s+"
     r"(?:to|intended\s+for)\s+(?P<name>[A-Z][A-Za-z']*\.(?:[A-Z]\.)?\s?[A-Za-z'\-\. ]+?)"
@@ -56,3 +58,17 @@ def match_player(abbrev: str, names: np.ndarray, candidates: np.ndarray | None =
                 if (candidates is None or candidates[i]) and len(str(full).split(" ", 1)) == 2
                 and _norm(str(full).split(" ", 1)[1]).startswith(last) and _norm(str(full))[:1] == first[:1]]
     return hits[0] if len(hits) == 1 else None
+
+
+def set_target_from_description(play: Play) -> None:
+    """The targeted receiver named in the description ("pass short right to C.Lamb"), matched to the offense."""
+    if play.meta.target_nfl_id is not None or play.meta.play_type not in ("pass", "sack"):
+        return
+    name = target_name(play.meta.description)
+    if not name:
+        return
+    i = match_player(name, play.roster.name, play.roster.side == "off")
+    if i is not None:
+        play.meta.target_nfl_id = int(play.roster.nfl_id[i])
+    else:
+        play.flags["target_unmatched"] = f"description names {name!r}, no unique match in the offense"

@@ -47,19 +47,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_import(args: argparse.Namespace) -> int:
     store = PlayStore(args.store)
     bar = None
-    progress = None
     if not args.quiet:
         from tqdm import tqdm
         bar = tqdm(total=1, unit="B", unit_scale=True, unit_divisor=1024, desc="importing", file=sys.stderr,
                    dynamic_ncols=True)
 
-        def progress(done: int, total: int, plays: int) -> None:
-            bar.total = total
-            bar.set_postfix_str(f"{plays} plays", refresh=False)
-            bar.update(done - bar.n)  # tqdm throttles redraws itself
+    def progress(done: int, total: int, plays: int) -> None:
+        bar.total = total
+        bar.set_postfix_str(f"{plays} plays", refresh=False)
+        bar.update(done - bar.n)  # tqdm throttles redraws itself
 
     try:
-        result = import_paths(args.paths, store, progress=progress)
+        result = import_paths(args.paths, store, progress=progress if bar is not None else None)
     finally:
         if bar is not None:
             bar.close()

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from ..assemble import TRACK_COLUMNS
-from ..description import match_player, target_name
 from ..errors import InputError, PlayError
 from ..play import Play, PlayMeta
 from ..sources import Source
@@ -429,20 +428,6 @@ def play_row(plays: RowLookup, gid: int, pid: int, src: Source, table: str = "pl
     if row is None:
         raise PlayError(f"{gid}:{pid}", src, f"is not in {table}: its teams, down and line of scrimmage are unknown")
     return row
-
-
-def set_target_from_description(play: Play) -> None:
-    """The targeted receiver named in the description ("pass short right to C.Lamb"), matched to the offense."""
-    if play.meta.target_nfl_id is not None or play.meta.play_type not in ("pass", "sack"):
-        return
-    name = target_name(play.meta.description)
-    if not name:
-        return
-    i = match_player(name, play.roster.name, play.roster.side == "off")
-    if i is not None:
-        play.meta.target_nfl_id = int(play.roster.nfl_id[i])
-    else:
-        play.flags["target_unmatched"] = f"description names {name!r}, no unique match in the offense"
 
 
 PRE_SNAP_EVENTS = {"huddle_start_offense", "huddle_break_offense", "line_set", "man_in_motion", "shift",

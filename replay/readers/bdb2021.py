@@ -15,6 +15,7 @@ from typing import Iterator
 import pandas as pd
 
 from ..assemble import PlayContext, build_play
+from ..description import set_target_from_description
 from ..errors import PlayError
 from ..play import Play
 from ..sources import Source, read_chunks
@@ -67,7 +68,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
         ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "playDirection"),
                           los_raw=bdb.absolute_los(prow), players=players, player_extra=extra)
         play = build_play(canon, ctx)
-        bdb.set_target_from_description(play)
+        set_target_from_description(play)
         return play
 
     yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)

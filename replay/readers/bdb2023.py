@@ -16,6 +16,7 @@ from typing import Iterator
 import pandas as pd
 
 from ..assemble import PlayContext, build_play
+from ..description import set_target_from_description
 from ..errors import PlayError
 from ..play import Play
 from ..sources import Source, read_chunks
@@ -84,7 +85,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
         if not prows:
             ctx.flags["no_pff_roles"] = "pffScoutingData.csv has no rows for this play: roles inferred from tracks"
         play = build_play(canon, ctx)
-        bdb.set_target_from_description(play)
+        set_target_from_description(play)
         return play
 
     yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)

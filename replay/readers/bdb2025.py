@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..assemble import PlayContext, build_play
+from ..description import set_target_from_description
 from ..errors import PlayError
 from ..play import Play
 from ..sources import Source, read_chunks
@@ -121,7 +122,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
                           player_extra=player_play_labels(prows))
         _snap_from_frame_type(rows, canon, ctx)
         play = build_play(canon, ctx)
-        bdb.set_target_from_description(play)
+        set_target_from_description(play)
         return play
 
     yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)

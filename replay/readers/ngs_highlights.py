@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..assemble import PlayContext, build_play, pass_result_from_events
-from ..description import match_player, target_name
+from ..description import set_target_from_description
 from ..errors import PlayError
 from ..play import Play, PlayMeta
 from ..sources import Source, read_chunks
@@ -88,17 +88,5 @@ def _play(src: Source, gid: int, pid: int, rows: pd.DataFrame) -> Play:
                       los_raw=float(los) if los is not None else None)
     play = build_play(canon, ctx)
     play.meta.pass_result = pass_result_from_events(play.events) if play.meta.play_type in ("pass", "sack") else None
-    _set_target(play)
+    set_target_from_description(play)
     return play
-
-
-def _set_target(play: Play) -> None:
-    """The targeted receiver named in the description, matched to the offense's roster."""
-    name = target_name(play.meta.description)
-    if not name:
-        return
-    i = match_player(name, play.roster.name, play.roster.side == "off")
-    if i is not None:
-        play.meta.target_nfl_id = int(play.roster.nfl_id[i])
-    else:
-        play.flags["target_unmatched"] = f"description names {name!r}, no unique match in the offense"
