@@ -297,3 +297,32 @@ def test_fusion_removes_a_pose_calibration_offset(play, motion):
     fused = build_motion(play, pose=s).joints_at(times)[:, [0, 5], 0]
     err = np.linalg.norm((fused - truth)[..., :2], axis=-1)
     assert err[30:-30].mean() < 0.05  # the RFID track pins the pose back in place
+
+
+def test_cornering_leans_into_the_turn():
+    from replay.play import Play, PlayMeta, Roster
+    t = np.arange(0, 6.0, 0.1)
+    r_yd, v_yd = 12.0, 7.0  # counter-clockwise circle (seen from above), centre at (50, 26.7)
+    ang = v_yd / r_yd * t
+    x, y = 50 + r_yd * np.cos(ang), 26.7 + r_yd * np.sin(ang)
+    vx, vy = -v_yd * np.sin(ang), v_yd * np.cos(ang)
+    d = np.degrees(np.arctan2(vx, vy)) % 360
+    col = lambda a: np.asarray(a, np.float32)[:, None]  # noqa: E731
+    roster = Roster.empty(1)
+    roster.nfl_id[0], roster.position[0], roster.side[0] = 1, "WR", "off"
+    play = Play(meta=PlayMeta(0, 0, "synthetic", play_type="other"), roster=roster,
+                frame_id=np.arange(1, len(t) + 1, dtype=np.int32), t=t, x=col(x), y=col(y),
+                s=col(np.full_like(t, v_yd)),
+                a=col(np.full_like(t, v_yd ** 2 / r_yd)), o=col(d), dir=col(d), ball_t=t,
+                ball_x=np.full(len(t), np.nan, np.float32), ball_y=np.full(len(t), np.nan, np.float32), events=[])
+    m = build_motion(play)
+    sk = m.skeleton
+    ts = np.arange(1.0, 5.0, 0.25)
+    J = m.joints_at(ts)[:, 0]
+    lean = (J[:, sk.index("neck"), :2] - J[:, sk.index("mid_hip"), :2])
+    to_centre = np.array([50, 26.7]) * YARD - J[:, 0, :2]
+    to_centre /= np.linalg.norm(to_centre, axis=1, keepdims=True)
+    inward = np.sum(lean * to_centre, axis=1)
+    # a = v^2/r = 4.1 yd/s^2 = 3.7 m/s^2 -> about 20 degrees: the neck is well inside the hip
+    assert np.all(inward > 0.08), inward
+    assert np.all(inward < 0.35), inward
