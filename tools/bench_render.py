@@ -9,7 +9,7 @@
 - draw calls of the full scene;
 - the same with two views (stereo, side by side, 2 x 1280x720).
 
-Usage: QBVR_SHARED_DATA=../shared/data .venv/bin/python tools/bench_render.py [--frames 60] [--rounds 5] [--size 1280x720]
+Usage: QBVR_SHARED_DATA=../shared/data .venv/bin/python tools/bench_render.py [--frames 20] [--rounds 15] [--size 1280x720]
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,11 +64,11 @@ class Timed:
         self.total += time.perf_counter() - t0
 
 
-def measure(renderer: Renderer, frames: int, view=None, t0: float = 0.0) -> tuple[float, float]:
+def measure(renderer: Renderer, frames: int, view=None, t0: float = 0.0, warmup: int = 5) -> tuple[float, float]:
     """(fps, Python ms per frame) over `frames` frames, play time advancing 1/60 s per frame."""
     timed = Timed(renderer.engine)
     renderer.engine = timed
-    for k in range(5):  # warm up: shader compile, first uploads
+    for k in range(warmup):  # shader compile, first uploads; after a switch, the changed scene
         if view is not None:
             update_frame(view, t0)
         renderer.render()
@@ -89,23 +91,18 @@ def draw_calls(view) -> int:
     return n
 
 
-def best_of(rounds: int, fn) -> tuple[float, float]:
-    """The best fps (and its Python ms) over `rounds` runs: other processes on a shared machine only slow runs."""
-    results = [fn() for _ in range(rounds)]
-    return max(results, key=lambda r: r[0])
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description="render benchmark")
-    ap.add_argument("--frames", type=int, default=60)
-    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds; the best of each is printed")
+    ap.add_argument("--frames", type=int, default=20, help="frames per measured chunk")
+    ap.add_argument("--rounds", type=int, default=15, help="rounds of adjacent chunks (full, empty, clear-only)")
     ap.add_argument("--size", default="1280x720")
     args = ap.parse_args()
     w, h = (int(v) for v in args.size.lower().split("x"))
     play = load_play()
     t_snap = play.event_time("ball_snap") or 0.0
-    print(f"play {play.key}: {play.n_players} players, {w}x{h} per view, {args.frames} frames x best of "
-          f"{args.rounds}, qb camera, offscreen")
+    print(f"play {play.key}: {play.n_players} players, {w}x{h} per view, qb camera, offscreen; {args.rounds} rounds "
+          f"of {args.frames}-frame chunks: fps = best chunk, ratio = median over rounds of adjacent chunks "
+          f"(other processes on this shared machine slow some chunks)")
     for views in (1, 2):
         r = Renderer(PandaDisplay("offscreen", (w, h), views=views), overlay=False)
         gsg = r.views[0].region.get_window().get_gsg()
@@ -121,21 +118,28 @@ def main() -> int:
             elif parts == "field":
                 scene.figures.root.hide()
                 scene.ball.root.hide()
-            return measure(r, args.frames, view if parts != "nothing" else None, t_snap)
+            return measure(r, args.frames, view if parts != "nothing" else None, t_snap, warmup=2)
 
+        for parts in ("full", "field", "nothing"):
+            run(parts)  # warm up every variant once
         res: dict[str, list] = {"full": [], "field": [], "nothing": []}
         for _ in range(args.rounds):
             for parts in res:
                 res[parts].append(run(parts))
-        full, field, empty = (max(res[k], key=lambda x: x[0]) for k in ("full", "field", "nothing"))
         scene.root.show()
+        fps = {k: np.array([x[0] for x in v]) for k, v in res.items()}
+        py_ms = float(np.median([x[1] for x in res["full"]]))
+        ratio = float(np.median(fps["full"] / fps["field"]))
+        ratio_clear = float(np.median(fps["full"] / fps["nothing"]))
         label = "mono  " if views == 1 else "stereo"
         if views == 1:
             print(f"renderer: {gsg.get_driver_renderer()}; draw calls per view: {draw_calls(view)} "
-                  f"({scene.n_players if hasattr(scene, 'n_players') else play.n_players} players instanced)")
-        print(f"{label} full scene {full[0]:6.1f} fps | empty stadium (field, no players or ball) {field[0]:6.1f} fps"
-              f" | ratio {full[0] / field[0]:.2f} (target >= 0.5) | Python {full[1]:.2f} ms/frame (target <= 2 ms)")
-        print(f"{label}   nothing drawn (clear only) {empty[0]:6.1f} fps | full / clear-only {full[0] / empty[0]:.2f}")
+                  f"({play.n_players} players instanced)")
+        print(f"{label} full scene {fps['full'].max():6.1f} fps | empty stadium (field, no players or ball) "
+              f"{fps['field'].max():6.1f} fps | ratio {ratio:.2f} (target >= 0.5) | Python {py_ms:.2f} ms/frame "
+              f"(target <= 2 ms)")
+        print(f"{label}   nothing drawn (clear only) {fps['nothing'].max():6.1f} fps | full / clear-only "
+              f"{ratio_clear:.2f}")
         close_play(view)
         r.close()
     return 0
