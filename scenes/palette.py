@@ -33,6 +33,7 @@ SHOE = (0.08, 0.08, 0.08)
 FACEMASK = (0.62, 0.62, 0.64)
 PANTS = (0.85, 0.85, 0.82)
 AWAY_WHITE = (0.95, 0.95, 0.95)
+DARK = 0.3  # a kit whose brightest channel is below this reads as black from afar
 BALL = (0.45, 0.23, 0.10)
 # Teams missing from the table (synthetic plays, unknown codes) fall back to these, offense first.
 FALLBACK = ({"primary": "#C8102E", "secondary": "#FFFFFF"}, {"primary": "#1D428A", "secondary": "#FFC72C"})
@@ -105,9 +106,11 @@ def look_alike(a: RGB, b: RGB, *, shade: tuple[float, float] = (0.55, 1.0), tol:
 
 
 def play_kits(offense: str | None, defense: str | None) -> tuple[Kit, Kit]:
-    """Kits of both teams. When the two jerseys would look alike under shading, the defense wears white with its
-    colour on helmet and numbers, as away teams do."""
+    """Kits of both teams. When the two jerseys would look alike under shading, or both are so dark that small
+    distant figures read as black (dark green vs navy), the defense wears white with its colour on helmet and
+    numbers, as away teams do."""
     off, dfn = team_kit(offense, 0), team_kit(defense, 1)
-    if look_alike(off.primary, dfn.primary):
+    both_dark = max(off.primary) < DARK and max(dfn.primary) < DARK
+    if both_dark or look_alike(off.primary, dfn.primary):
         dfn = Kit(dfn.team, AWAY_WHITE, dfn.primary, dfn.primary, helmet_color=dfn.primary)
     return off, dfn

@@ -187,6 +187,8 @@ def test_team_kits_from_the_shipped_table():
     assert palette.team_kit("XYZ", 1).primary == palette.hex_rgb(palette.FALLBACK[1]["primary"])
     off, dfn = palette.play_kits("LA", "NE")  # royal blue vs navy: the defense changes into white
     assert dfn.primary == palette.AWAY_WHITE and dfn.helmet == palette.hex_rgb(table["NE"]["primary"])
+    off, dfn = palette.play_kits("GB", "SEA")  # dark green vs navy: both read as black from afar
+    assert dfn.primary == palette.AWAY_WHITE and off.primary == palette.hex_rgb(table["GB"]["primary"])
     off, dfn = palette.play_kits("ARI", "CHI")
     assert off.primary == palette.hex_rgb(table["ARI"]["primary"]) and dfn.primary == palette.hex_rgb(table["CHI"]["primary"])
 
