@@ -95,6 +95,9 @@ def team_kit(team: str | None, fallback: int = 0) -> Kit:
     return Kit(code or f"team{fallback}", primary, secondary, _number_color(primary))
 
 
+HUE_TOL = 25.0 / 360.0  # hue difference under which two saturated jerseys look like one team
+
+
 def look_alike(a: RGB, b: RGB, *, shade: tuple[float, float] = (0.55, 1.0), tol: float = 0.12) -> bool:
     """True when `a` can pass for `b` somewhere in the shading range (navy in light vs royal blue in shadow)."""
     import numpy as np
@@ -102,7 +105,14 @@ def look_alike(a: RGB, b: RGB, *, shade: tuple[float, float] = (0.55, 1.0), tol:
     ks = np.linspace(shade[0], shade[1], 12)
     d1 = min(np.linalg.norm(va - k * vb) for k in ks)
     d2 = min(np.linalg.norm(vb - k * va) for k in ks)
-    return min(d1, d2) < tol
+    if min(d1, d2) < tol:
+        return True
+    # Two saturated colours of nearly the same hue (KC red vs SF red) read as one team on small figures.
+    import colorsys
+    ha, sa, _ = colorsys.rgb_to_hsv(*a)
+    hb, sb, _ = colorsys.rgb_to_hsv(*b)
+    dh = abs(ha - hb) % 1.0
+    return sa > 0.4 and sb > 0.4 and min(dh, 1.0 - dh) < HUE_TOL
 
 
 def play_kits(offense: str | None, defense: str | None) -> tuple[Kit, Kit]:

@@ -432,3 +432,12 @@ def test_run_loop_renders_until_the_step_stops(renderer, tiny_play):
         assert len(times) == 4 and all(dt >= 0.004 for dt in times[1:])
     finally:
         close_play(view)
+
+
+def test_issue4_same_hue_kits_are_told_apart():
+    """KC red vs SF red read as one team on small figures: the defense wears white (seen on 2018092305:1338)."""
+    from scenes.palette import AWAY_WHITE, play_kits
+    off, dfn = play_kits("KC", "SF")
+    assert dfn.primary == AWAY_WHITE and off.primary != AWAY_WHITE
+    off, dfn = play_kits("KC", "SEA")  # red vs navy: both keep their colours
+    assert dfn.primary != AWAY_WHITE
