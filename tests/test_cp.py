@@ -196,6 +196,54 @@ def test_tree_margin_routes_values_and_nan():
     assert np.allclose(again.margin(X), [-0.5, 1.5, 1.5])
 
 
+def test_tree_bitmasks_specialised_trees_and_walk_agree(monkeypatch):
+    """Small batches go through leaf bitmasks, big ones walk the trees; a play's context resolved in advance
+    (`specialise`) leaves the same leaves: all three give the same margins, NaN included."""
+    from engine.cp import model as model_mod
+
+    trees = default_model().trees
+    rng = np.random.default_rng(3)
+    context = {3: 3.0, 4: 7.0, 5: 62.0, 6: np.nan}
+    spec = trees.specialise(context)
+    assert len(spec.feature) < len(trees.feature) / 2 and len(spec.roots) == len(trees.roots)
+    for n in (1, 5, 16, 17, 40):
+        X = rng.uniform(-5, 60, (n, 7))
+        X[rng.random((n, 7)) < 0.15] = np.nan
+        bits = trees.margin(X)
+        Xc = X.copy()
+        for j, v in context.items():
+            Xc[:, j] = v
+        spec_bits = spec.margin(Xc)
+        monkeypatch.setattr(model_mod, "SMALL_BATCH", 0)
+        assert np.array_equal(trees.margin(X), bits)
+        assert np.array_equal(trees.margin(Xc), spec_bits)
+        assert np.array_equal(spec.margin(Xc), spec_bits)
+        monkeypatch.setattr(model_mod, "SMALL_BATCH", 16)
+
+
+def test_features_exact_on_frames_and_linear_between(tiny_play):
+    """The per-frame table gives the projected values on the play's frames and blends neighbours between."""
+    ctx = PlayThrowContext.build(tiny_play)
+    t = tiny_play.t[(tiny_play.t >= 0) & (tiny_play.t <= 3.0)]
+    table, direct = ctx.features(t), ctx.features_direct(t)
+    for k in ("air_distance", "separation", "lane_separation", "sideline_distance", "qb_speed", "catch_x"):
+        assert np.array_equal(table[k], direct[k]), k
+    assert np.array_equal(np.isnan(table["pressure_distance"]), np.isnan(direct["pressure_distance"]))
+    mid = ctx.features(t[:-1] + 0.025)  # a quarter of the way to the next frame
+    for k in ("air_distance", "separation", "catch_y"):
+        assert np.allclose(mid[k], 0.75 * direct[k][:-1] + 0.25 * direct[k][1:], atol=1e-9), k
+    assert np.allclose(mid["time_to_throw"][:, 0], t[:-1] + 0.025)
+    one = ctx.rows(float(t[7]) + 0.04)[0]
+    many = ctx.rows(np.array([float(t[7]) + 0.04]))[0]
+    assert np.array_equal(np.isnan(one), np.isnan(many)) and np.allclose(one[~np.isnan(one)], many[~np.isnan(many)],
+                                                                         rtol=0, atol=1e-12)
+    m = default_model()
+    rows = ctx.rows(t)
+    fast = m.logit_rows(rows.reshape(-1, rows.shape[-1]), ctx.columns, ctx.context)
+    slow = m.logit({k: v.reshape(-1) for k, v in ctx.features(t).items()})
+    assert np.allclose(fast, slow, rtol=0, atol=1e-12)
+
+
 def test_curve_interpolates_flat_outside_and_nan():
     c = Curve(np.array([1.0, 3.0]), np.array([-1.0, 1.0]), nan_value=0.25)
     assert np.allclose(c(np.array([0.0, 2.0, 5.0, np.nan])), [-1.0, 0.0, 1.0, 0.25])

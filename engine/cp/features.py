@@ -1,5 +1,10 @@
 """Throw features of a `Play` at any instant, for every eligible receiver: the six named features
-(research-notes §1, units in `engine.cp.model.FEATURES`) plus play context, all from one arrival projection."""
+(research-notes §1, units in `engine.cp.model.FEATURES`) plus play context, all from one arrival projection.
+
+The projection runs once per play at the tracking frames from the snap on (10 Hz, the data's own resolution)
+and the features are linear in time between frames, like the positions they come from; so any instant costs a
+table lookup, and an instant on a frame gets exactly the projected values (`features_direct` projects any
+instants directly)."""
 
 from __future__ import annotations
 
@@ -8,12 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from replay.errors import QbvrError
-from replay.play import FIELD_WIDTH, Play
+from replay.play import FIELD_WIDTH, FPS, Play
 
 from . import arrival as arr
 from .model import PRESSURE_MAX
 from .players import defenders, eligible_receivers, pass_rushers, passer, release_time
 
+# Columns of the per-frame feature table (`PlayThrowContext.rows`), in this order; the context features follow.
+ROW_FEATURES = ("air_distance", "separation", "lane_separation", "sideline_distance", "air_yards", "flight_s",
+                "catch_x", "catch_y", "rusher_distance", "qb_speed", "pressure_distance", "time_to_throw")
+_RAW_PRESSURE, _PRESSURE, _TTT = (ROW_FEATURES.index(k) for k in ("rusher_distance", "pressure_distance",
+                                                                    "time_to_throw"))
+TABLE_BLOCK = 32  # frames projected together when first needed (3.2 s)
+NO_RUSHER = 1e6  # yd, "rusher distance" of a play without pass rushers (beyond PRESSURE_MAX: no pressure)
 GOAL_X = 110.0  # the opponent's goal line in the normalised frame (offense toward +x)
 SHOTGUN_DEPTH = 3.0  # yd behind the line at the snap
 
@@ -65,8 +77,97 @@ class PlayThrowContext:
     def nfl_ids(self) -> np.ndarray:
         return self.play.roster.nfl_id[self.receivers]
 
+    @property
+    def nfl_ids_list(self) -> list[int]:
+        ids = self.__dict__.get("_ids")
+        if ids is None:
+            ids = self.__dict__["_ids"] = [int(v) for v in self.nfl_ids]
+        return ids
+
+    @property
+    def columns(self) -> dict[str, int]:
+        """Feature name -> column of the arrays `rows` returns."""
+        cols = self.__dict__.get("_cols")
+        if cols is None:
+            cols = self.__dict__["_cols"] = {k: i for i, k in enumerate((*ROW_FEATURES, *self.context))}
+        return cols
+
+    def _table(self) -> tuple[np.ndarray, np.ndarray, float, int, list[bool]]:
+        """Per-frame features [Fp, R, K] from the frame before the snap to the end, their step to the next frame
+        (0 after the last), the first frame's index, the frame count, and which blocks of TABLE_BLOCK frames are
+        filled (each block is projected when an instant in it is first asked about)."""
+        tab = self.__dict__.get("_tab")
+        if tab is None:
+            tr = self.tracks
+            f0 = max(int(np.searchsorted(tr.t, 0.0)) - 1, 0)
+            n = tr.n - f0
+            a = np.empty((n, len(self.receivers), len(self.columns)))
+            tab = self.__dict__["_tab"] = (a, np.zeros_like(a), float(f0), n, [False] * (-(-n // TABLE_BLOCK)))
+        return tab
+
+    def _fill(self, b0: int, b1: int) -> None:
+        """Project the frames of table blocks b0..b1 that are not filled yet."""
+        a, d, f0, n, done = self._table()
+        for b in range(b0, b1 + 1):
+            if done[b]:
+                continue
+            lo, hi = b * TABLE_BLOCK, min((b + 1) * TABLE_BLOCK, n)
+            f = self.features_direct(self.tracks.t[int(f0) + lo:int(f0) + min(hi + 1, n)])  # + the next frame
+            blk = np.empty(f["air_distance"].shape + (a.shape[2],))
+            for k, j in self.columns.items():
+                if k in f:
+                    blk[..., j] = f[k]
+            blk[..., _RAW_PRESSURE] = np.minimum(f["rusher_distance"], NO_RUSHER)
+            a[lo:hi] = blk[:hi - lo]
+            d[lo:lo + len(blk) - 1] = blk[1:] - blk[:-1]
+            d[lo:hi, :, _PRESSURE] = d[lo:hi, :, _TTT] = 0.0  # set from the instant, not interpolated
+            done[b] = True
+
+    def prepare(self, t_end: float) -> None:
+        """Project now every frame from the snap to `t_end` (s), so no later call pays for it."""
+        self.rows(np.array([0.0, t_end]))
+
+    def rows(self, t: np.ndarray | float) -> np.ndarray:
+        """Features [T, R, K] (columns named by `columns`) for throws released at times `t` [T] (or one float):
+        linear between the play's frames, exact on them."""
+        a, d, f0, n, done = self._table()
+        tr = self.tracks
+        if isinstance(t, float) and tr._uniform:  # one instant: the same arithmetic on Python floats
+            fi = (t - tr.t0) * FPS - f0
+            r = round(fi)
+            fi = min(max(r if abs(fi - r) < 1e-6 else fi, 0.0), n - 1.0)
+            i0 = int(fi)
+            if not done[i0 // TABLE_BLOCK]:
+                self._fill(i0 // TABLE_BLOCK, i0 // TABLE_BLOCK)
+            out = a[i0] + d[i0] * (fi - i0)
+            rd = out[0, _RAW_PRESSURE]
+            out[:, _PRESSURE] = rd if rd <= PRESSURE_MAX else np.nan
+            out[:, _TTT] = max(t, 0.0)
+            return out[None]
+        t = np.atleast_1d(np.asarray(t, np.float64))
+        if tr._uniform:
+            fi = (t - tr.t0) * FPS - f0
+        else:
+            i, w = tr.index(t)
+            fi = i + w - f0
+        r = np.rint(fi)
+        fi = np.minimum(np.maximum(np.where(np.abs(fi - r) < 1e-6, r, fi), 0.0), n - 1.0)  # on a frame: exactly
+        i0 = fi.astype(np.intp)
+        if len(i0):
+            self._fill(int(i0.min()) // TABLE_BLOCK, int(i0.max()) // TABLE_BLOCK)
+        out = a[i0] + d[i0] * (fi - i0)[:, None, None]
+        rd = out[..., _RAW_PRESSURE]
+        out[..., _PRESSURE] = np.where(rd <= PRESSURE_MAX, rd, np.nan)
+        out[..., _TTT] = np.maximum(t, 0.0)[:, None]
+        return out
+
     def features(self, t: np.ndarray) -> dict[str, np.ndarray]:
         """Feature arrays [T, R] for throws released at times `t` [T] to every eligible receiver."""
+        m = self.rows(t)
+        return {k: m[..., j] for k, j in self.columns.items()}
+
+    def features_direct(self, t: np.ndarray) -> dict[str, np.ndarray]:
+        """`features` projected directly at times `t` [T] (what the per-frame table holds)."""
         t = np.atleast_1d(np.asarray(t, np.float64))
         iw = self.tracks.index(t)
         a = arr.project(self.tracks, t, self.qb, self.receivers, self.defenders, index=iw)
@@ -75,10 +176,10 @@ class PlayThrowContext:
         cy = a.catch.imag
         if len(self.rushers):
             rz = self.tracks.at_index((iw[0][:, None], iw[1][:, None]), self.rushers[None, :])
-            pd_ = np.abs(rz - a.release[:, None]).min(axis=1)
-            pd_ = np.where(pd_ <= PRESSURE_MAX, pd_, np.nan)
+            raw = np.abs(rz - a.release[:, None]).min(axis=1)
         else:
-            pd_ = np.full(len(t), np.nan)
+            raw = np.full(len(t), np.inf)
+        pd_ = np.where(raw <= PRESSURE_MAX, raw, np.nan)
         qs = self.tracks.at_index(iw, self.qb, self.tracks.s)
         feats = {
             "air_distance": np.abs(a.catch - a.release[:, None]),
@@ -92,6 +193,7 @@ class PlayThrowContext:
         }
         for k, v in self.context.items():
             feats[k] = np.full(shape, v)
+        feats["rusher_distance"] = np.repeat(raw[:, None], n_r, axis=1)
         feats["flight_s"] = a.flight_s
         feats["catch_x"] = a.catch.real
         feats["catch_y"] = cy

@@ -50,6 +50,7 @@ CONTEXT = {
 }
 PRESSURE_MAX = 10.0
 CHUNK = 8192  # rows per tree walk in big batches
+SMALL_BATCH = 16  # rows up to which the trees are evaluated by leaf bitmasks rather than walked
 
 DEFAULT_PARAMS = Path(__file__).resolve().parents[2] / "assets" / "cp_params.json"
 
@@ -74,6 +75,67 @@ class TreeEnsemble:
         self._kids = np.stack([self.left, self.right], axis=1).reshape(-1).astype(np.intp)
         self._thr = np.where(np.isfinite(self.threshold), self.threshold, np.inf)
 
+    def _bitvectors(self) -> tuple | None:
+        """Leaf bitmasks for small batches (the QuickScorer layout of Lucchese et al. 2015): each split that sends a
+        row right clears the bits of its left subtree's leaves; the exit leaf of a tree is the lowest bit left.
+        One pass over all splits instead of a walk of `depth` steps. None when a tree has over 16 leaves."""
+        if "_qs" in self.__dict__:
+            return self.__dict__["_qs"]
+        left, right = self.left, self.right
+        splits, masks, starts, leaf_nodes, leaf_off = [], [], [], [], []
+
+        def leaves(n: int) -> list[int]:
+            return [n] if left[n] == n else leaves(int(left[n])) + leaves(int(right[n]))
+
+        def inner(n: int) -> list[int]:
+            return [] if left[n] == n else [n, *inner(int(left[n])), *inner(int(right[n]))]
+
+        qs: tuple | None = None
+        for r in self.roots:
+            lv = leaves(int(r))
+            if len(lv) > 16:
+                break
+            pos = {n: i for i, n in enumerate(lv)}
+            leaf_off.append(len(leaf_nodes))
+            leaf_nodes += lv
+            starts.append(len(splits))
+            nodes = inner(int(r))
+            if not nodes:  # a single leaf: one split that never clears a bit (its threshold is never exceeded)
+                splits.append(-1)
+                masks.append(0xFFFF)
+            for n in nodes:
+                m = 0xFFFF
+                for leaf in leaves(int(left[n])):
+                    m &= ~(1 << pos[leaf])
+                splits.append(n)
+                masks.append(m)
+        else:
+            lowest = np.zeros(1 << 16, np.intp)
+            v = np.arange(1, 1 << 16)
+            lowest[1:] = np.log2(v & -v).round().astype(np.intp)
+            sp = np.array(splits, np.intp)
+            feat = np.where(sp >= 0, self.feature[sp], 0).astype(np.intp)
+            cols: dict[int, np.ndarray] = {}  # split columns of [X with NaN -> -inf | +inf], per feature count
+            thr = np.where(sp >= 0, self._thr[sp], np.inf)
+            qs = (sp, feat, thr, cols, np.array(masks, np.uint16), np.array(starts, np.intp),
+                  np.array(leaf_off, np.intp), self.value[np.array(leaf_nodes, np.intp)], lowest)
+        self.__dict__["_qs"] = qs
+        return qs
+
+    def _margin_bits(self, X: np.ndarray, qs: tuple) -> np.ndarray:
+        sp, feat, thr, cols, masks, starts, offs, leaf_value, lowest = qs
+        n, nf = X.shape
+        nan = np.isnan(X)
+        if nan.any():
+            if nf not in cols:
+                cols[nf] = np.where(sp >= 0, self._cols(nf)[sp], 0)
+            both = np.concatenate([np.where(nan, -np.inf, X), np.where(nan, np.inf, X)], axis=1).reshape(-1)
+            x = both[(np.arange(n, dtype=np.intp) * (2 * nf))[:, None] + cols[nf]]
+        else:
+            x = X.reshape(-1)[(np.arange(n, dtype=np.intp) * nf)[:, None] + feat]
+        bits = np.bitwise_and.reduceat(np.where(x > thr, masks, np.uint16(0xFFFF)), starts, axis=1)
+        return leaf_value[offs + lowest[bits]].sum(axis=1) + self.base
+
     def _cols(self, n_features: int) -> np.ndarray:
         cache = self.__dict__.setdefault("_col_cache", {})
         if n_features not in cache:
@@ -83,6 +145,8 @@ class TreeEnsemble:
     def margin(self, X: np.ndarray) -> np.ndarray:
         """Sum of leaf values (logit units) for rows of X [N, F]; NaN follows each split's learned default."""
         n, nf = X.shape
+        if n <= SMALL_BATCH and (qs := self._bitvectors()) is not None:
+            return self._margin_bits(X, qs)
         nan = np.isnan(X)
         both = np.concatenate([np.where(nan, -np.inf, X), np.where(nan, np.inf, X)], axis=1).reshape(-1)
         cols = self._cols(nf)
@@ -93,6 +157,37 @@ class TreeEnsemble:
             right = both[row_off + cols[node]] > thr[node]
             node = kids[2 * node + right]
         return self.value[node].sum(axis=1) + self.base
+
+    def specialise(self, fixed: Mapping[int, float]) -> "TreeEnsemble":
+        """The same ensemble with the splits on features held at `fixed` values ({feature index: value}, NaN
+        follows the learned default) resolved: fewer nodes and levels to walk, the same leaves in the same tree
+        order, so `margin` gives the same values for rows that hold those values."""
+        feature, thr, nan_left, left, right, value = (self.feature, self.threshold, self.nan_left, self.left,
+                                                      self.right, self.value)
+        out: dict[str, list] = {k: [] for k in ("feature", "threshold", "nan_left", "left", "right", "value")}
+        depth = 0
+
+        def add(n: int, d: int) -> int:
+            nonlocal depth
+            while left[n] != n and int(feature[n]) in fixed:
+                v = fixed[int(feature[n])]
+                n = int(left[n] if (nan_left[n] if v != v else v <= thr[n]) else right[n])
+            k = len(out["feature"])
+            for key, v in (("feature", feature[n]), ("threshold", thr[n]), ("nan_left", nan_left[n]),
+                           ("left", k), ("right", k), ("value", value[n])):
+                out[key].append(v)
+            if left[n] == n:
+                depth = max(depth, d)
+                return k
+            out["left"][k] = add(int(left[n]), d + 1)
+            out["right"][k] = add(int(right[n]), d + 1)
+            return k
+
+        roots = [add(int(r), 0) for r in self.roots]
+        return TreeEnsemble(np.array(out["feature"], np.int32), np.array(out["threshold"], np.float64),
+                            np.array(out["nan_left"], bool), np.array(out["left"], np.int32),
+                            np.array(out["right"], np.int32), np.array(out["value"], np.float64),
+                            np.array(roots, np.int32), depth, self.base)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], where: str) -> "TreeEnsemble":
@@ -216,6 +311,58 @@ class CPModel:
                                                  np.asarray(feats["separation"], np.float64).reshape(-1),
                                                  np.asarray(feats["lane_separation"], np.float64).reshape(-1))
         return z
+
+    def logit_rows(self, M: np.ndarray, columns: Mapping[str, int],
+                   fixed: Mapping[str, float] | None = None) -> np.ndarray:
+        """`logit` for the rows of a matrix M [N, K] whose columns `columns` names (the per-instant fast path:
+        one gather for the trees, no per-feature copies). `fixed`: features that hold one value in every row
+        (a play's context), whose tree splits are resolved once (`TreeEnsemble.specialise`, kept for the few
+        most recent `columns`/`fixed` dicts: pass the same dict objects again, and don't change them). Same values
+        as `logit` on the named columns."""
+        plans = self.__dict__.setdefault("_plans", {})
+        entry = plans.get((id(columns), id(fixed)))  # the same dicts are passed again for the same play
+        if entry is None or entry[0] is not columns or entry[1] is not fixed:
+            if len(plans) >= 8:
+                plans.pop(next(iter(plans)))
+            entry = plans[(id(columns), id(fixed))] = (columns, fixed, self._plan(columns, fixed or {}))
+        plan = entry[2]
+        if plan is False:
+            return self.logit({k: M[:, j] for k, j in columns.items()})
+        trees, tree_cols, curves, sep, lane, over = plan
+        z = trees.margin(M[:, tree_cols])
+        for j, curve in curves:
+            z += curve(M[:, j])
+        if sep is None:
+            return z
+        g = self.curves.get("separation")
+        s = M[:, sep]
+        if g is not None and over is not None and lane is not None and not np.isnan(M[:, [sep, lane, over]]).any():
+            # the separation, centre and undercut terms when all three inputs are known, in `logit`'s order
+            gs = np.interp(s, g.knots, g.values)
+            z += gs
+            z -= np.interp(M[:, over], self.centre.knots, self.centre.values)
+            if self.undercut_weight:
+                z += self.undercut_weight * (np.interp(np.minimum(s, M[:, lane]), g.knots, g.values) - gs)
+            return z
+        if g is not None and not g.is_zero:
+            z += g(s)
+        known = s == s
+        if over is not None:
+            z -= np.where(known, self.centre(M[:, over]), 0.0)
+        if lane is not None and self.undercut_weight:
+            z += self.undercut_weight * undercut(g, s, M[:, lane])
+        return z
+
+    def _plan(self, columns: Mapping[str, int], fixed: Mapping[str, float]) -> Any:
+        if any(f not in columns for f in self.tree_features):
+            return False
+        tree_cols = np.array([columns[f] for f in self.tree_features], np.intp)
+        held = {j: float(fixed[f]) for j, f in enumerate(self.tree_features) if f in fixed}
+        trees = self.trees.specialise(held) if held else self.trees
+        curves = [(columns[f], c) for f, c in self._active_curves if f in columns and f != "separation"]
+        sep = columns.get("separation")
+        over = columns.get(self.centre_over) if self.centre is not None and not self.centre.is_zero else None
+        return trees, tree_cols, curves, sep, columns.get("lane_separation"), over
 
     def predict(self, feats: Mapping[str, Any]) -> np.ndarray:
         """CP in [0, 1] for each row of the batch."""

@@ -29,6 +29,7 @@ def context_for(play: Play) -> PlayThrowContext:
             _CACHE.insert(0, _CACHE.pop(i))
             return ctx
     ctx = PlayThrowContext.build(play)
+    ctx.prepare(dropback_end(play))  # projects the decision window's frames now, not at the first instant asked
     _CACHE.insert(0, (play, ctx))
     del _CACHE[_CACHE_SIZE:]
     return ctx
@@ -38,17 +39,23 @@ def cp_matrix(play: Play, t: np.ndarray, model: CPModel | None = None) -> tuple[
     """CP [T, R] for throws at times `t` to every eligible receiver (columns in `eligible nfl_ids` order),
     and the features it came from."""
     ctx = context_for(play)
-    feats = ctx.features(t)
-    shape = feats["air_distance"].shape
+    rows = ctx.rows(t)
+    cp = _predict_rows(ctx, rows, model)
+    return cp, {k: rows[..., j] for k, j in ctx.columns.items()}
+
+
+def _predict_rows(ctx: PlayThrowContext, rows: np.ndarray, model: CPModel | None) -> np.ndarray:
     m = model or default_model()
-    cp = m.predict({k: feats[k].reshape(-1) for k in m.inputs if k in feats}).reshape(shape)
-    return cp, feats
+    t, r, k = rows.shape
+    z = m.logit_rows(rows.reshape(t * r, k), ctx.columns, ctx.context)
+    return (1.0 / (1.0 + np.exp(-z))).reshape(t, r)
 
 
 def cp_at(play: Play, t: float, model: CPModel | None = None) -> dict[int, float]:
     """CP of a throw released at time `t` (s from the snap) to each eligible receiver: {nfl_id: cp}."""
-    cp, _ = cp_matrix(play, np.array([float(t)]), model)
-    return dict(zip(context_for(play).nfl_ids.tolist(), cp[0].tolist()))
+    ctx = context_for(play)
+    cp = _predict_rows(ctx, ctx.rows(float(t)), model)
+    return dict(zip(ctx.nfl_ids_list, cp[0].tolist()))
 
 
 @dataclass
