@@ -54,7 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-games", type=int, default=None, help="read at most this many games per season (quick runs)")
     p.add_argument("--trees", type=int, default=None, help="boosting rounds")
     p.add_argument("--tracking-store", metavar="DIR", default=None,
-                   help="play store with real pass plays, to size the pressure term (e.g. the highlight plays)")
+                   help="play store with real pass plays, to size the pressure term, centre the separation term "
+                   "and fit the undercut weight (e.g. the highlight plays)")
     p.set_defaults(func=run_train)
 
     p = csub.add_parser("eval", help="out-of-time holdout metrics, reliability diagram, tracking-play check",
@@ -170,6 +171,11 @@ def run_eval(args: argparse.Namespace) -> int:
             print(f"  AUC complete vs not: {ts['auc_complete_vs_not']} (play-level terms only: "
                   f"{ts['auc_complete_vs_not_play_level']}); target had the highest CP in "
                   f"{100 * ts['target_highest_cp_share']:.0f}% of plays (mean {ts['mean_receivers']} receivers)")
+            cv = ts.get("undercut_cv")
+            if cv:
+                print(f"  undercut weight fitted without each play's game ({cv['method']}, fold weights "
+                      f"{cv['fold_weight']['min']}-{cv['fold_weight']['max']}): out-of-fold mean CP by result "
+                      f"{cv['mean_cp_out_of_fold']}")
             g = ts.get("ghost_vs_real_separation")
             if g:
                 print(f"  ghosted separation at release vs real at arrival: mean {g['mean_ghosted']} vs "
