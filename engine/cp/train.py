@@ -279,6 +279,15 @@ def build_params(trees: TreeEnsemble, beta_hit: float, base_rate_2018: float, pr
     }
 
 
+UNDERCUT_NOTES = (
+    "Variants compared on these same highlight plays (so the chosen one's margin is optimistic), mean CP C vs IN: "
+    "separation replaced by min(separation, lane_separation) with a re-fitted centre, weight 1: 0.455 vs 0.475; "
+    "undercut term centred by air distance, weight 1: 0.454 vs 0.475; a cross-validated scale of the separation "
+    "term alone: 0.447-0.450 vs 0.489-0.503; separation scale and undercut weight together, priors sd 0.5 / 1 / 3: "
+    "out of fold 0.416 / 0.408 / 0.403 vs 0.419 / 0.408 / 0.392. Chosen: the uncentred undercut term with its weight "
+    "alone fitted, prior sd 1 (the middle value tried); at weight 1 (no outcome used) it gives 0.426 vs 0.420.")
+
+
 def fit_undercut(params: dict[str, Any], plays: Iterable[Any], log: Callable[[str], None] = print) -> dict[str, Any]:
     """Set params["undercut"] from real tracked throws: the weight fitted on all of them (engine/cp/undercut.py)
     and, in its provenance, the leave-one-game-out out-of-fold mean CP by result. The rest of the params is kept."""
@@ -306,7 +315,7 @@ def fit_undercut(params: dict[str, Any], plays: Iterable[Any], log: Callable[[st
                   "in provenance.undercut"}
     params.setdefault("provenance", {})["undercut"] = {
         "plays": sorted(rows.play.tolist()), "weight": round(w, 4), "nuisance_intercept": round(icpt, 4),
-        "prior": {"mean": PRIOR_MEAN, "sd": PRIOR_SD}, "cross_validation": cv}
+        "prior": {"mean": PRIOR_MEAN, "sd": PRIOR_SD}, "cross_validation": cv, "notes": UNDERCUT_NOTES}
     log(f"undercut weight {w:.3f} (prior {PRIOR_MEAN} +- {PRIOR_SD}); out-of-fold mean CP by result "
         f"{cv['mean_cp_out_of_fold']} ({cv['method']}, fold weights {cv['fold_weight']})")
     return params
