@@ -165,7 +165,8 @@ def run_eval(args: argparse.Namespace) -> int:
         if ts["n"]:
             print(f"tracking plays in {store.root}: {ts['n']} pass plays scored at the real release "
                   f"(targeted receiver), results {ts['counts']}")
-            print(f"  mean CP by result: {ts['mean_cp']}  (play-level terms only: {ts['mean_cp_play_level']})")
+            print(f"  mean CP by result: {ts['mean_cp']}  (play-level terms only: {ts['mean_cp_play_level']})"
+                  + ("; in sample: these plays' outcomes fitted the undercut weight" if "undercut_cv" in ts else ""))
             print(f"  Brier {ts['brier']}, calibration error {ts['calibration_error']} (observed rate "
                   f"{ts['observed_rate']}: highlights are picked for big completions)")
             print(f"  AUC complete vs not: {ts['auc_complete_vs_not']} (play-level terms only: "
