@@ -87,6 +87,8 @@ class PandaDisplay:
         fb = FrameBufferProperties()
         fb.set_rgba_bits(8, 8, 8, 8 if self.mode == "offscreen" else 0)
         fb.set_depth_bits(24)
+        if self.mode == "window":
+            fb.set_back_buffers(1)  # single-buffered X windows stay black on Mesa: frames go to the back, then flip
         if self.multisamples:
             fb.set_multisamples(self.multisamples)
         w, h = self.size
