@@ -301,6 +301,12 @@ class DesktopTrainee:
         if self.keys is None:
             from .input import KeyboardMouse
             self.keys = KeyboardMouse(self.window)
+        if hasattr(self.window, "request_properties"):
+            # the cursor turns the head and the click throws at the crosshair: a visible cursor elsewhere misleads
+            from panda3d.core import WindowProperties
+            wp = WindowProperties()
+            wp.set_cursor_hidden(True)
+            self.window.request_properties(wp)
         self.rep: RepInfo | None = None
         self._events: list[str] = []
         self._quit = False

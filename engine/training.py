@@ -231,6 +231,8 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
             last_eye = eye
             frame = FrameInfo(t, joints, eye, rep)
             g = trainee.gaze(frame)
+            if not tracked:  # before any break: the result screen shows what the trainee was looking at
+                renderer.look(g.origin, g.origin + 10.0 * g.head, DESKTOP_FOV_H)
             c0 = time.perf_counter()
             hit = gscene.hit(joints, g.origin, g.direction)
             yaw, pitch = head_angles(g.head)
@@ -261,8 +263,6 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
             if trainee.wants_quit():
                 end = {"name": "quit", "t": _r(t, 5)}
                 break
-            if not tracked:
-                renderer.look(g.origin, g.origin + 10.0 * g.head, DESKTOP_FOV_H)
             labels.update(joints)
             if overlay is not None:
                 overlay.update(t)
