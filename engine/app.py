@@ -103,6 +103,7 @@ def update_frame(view: PlayView, t: float) -> None:
         if view.camera == "qb" and ball is not None and np.linalg.norm(ball - pose.eye) < BALL_HIDDEN_NEAR_EYE_M:
             view.scene.ball.root.hide()  # the ball in the QB's own hand, right at his eyes, would fill the view
     if view.hud is not None:
+        view.hud.resize(r.aspect)
         view.hud.update(t, camera=view.camera, speed=view.speed, paused=view.paused)
 
 

@@ -61,7 +61,7 @@ class Renderer:
             self.overlay = NodePath("overlay")
             self.overlay.set_depth_test(False)
             self.overlay.set_depth_write(False)
-            lens = OrthographicLens()
+            lens = self._overlay_lens = OrthographicLens()
             lens.set_film_size(2 * self.aspect, 2)
             lens.set_near_far(-10, 10)
             cam2d = self.overlay.attach_new_node(Camera("overlay-cam", lens))
@@ -113,6 +113,8 @@ class Renderer:
         px = (view.region.get_pixel_width(), view.region.get_pixel_height())
         if px != view.pixel_size and px[0] > 0 and px[1] > 0:  # a resized window keeps its lens undistorted
             view.pixel_size = px
+            if self.overlay is not None and view is self.views[0]:  # and its overlay (relaid out by its owner)
+                self._overlay_lens.set_film_size(2 * self.aspect, 2)
         x, y, z = p.pose.position
         view.camera.set_pos(x, y, z)
         w, qx, qy, qz = p.pose.orientation

@@ -265,6 +265,7 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
                 break
             labels.update(joints)
             if overlay is not None:
+                overlay.resize(renderer.aspect)
                 overlay.update(t)
             if renderer.render() and after_render is not None:
                 after_render(rep_index, t)
@@ -272,6 +273,7 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
             overlay.show_result(result_text(play, rep, end, thrown))
             w_end = time.monotonic() + hold_s
             while time.monotonic() < w_end and not renderer.backend.should_close():
+                overlay.resize(renderer.aspect)
                 renderer.render()
                 time.sleep(1 / 60)
     finally:

@@ -58,8 +58,19 @@ class Hud:
         self.root = NodePath("hud")
         self.root.set_depth_test(False)
         self.root.set_depth_write(False)
-        self.aspect = a = aspect
+        self.play, self.show_keys = play, show_keys
         self.t0, self.t1 = t_range or (float(play.t[0]), float(play.t[-1]))
+        self._build(aspect)
+
+    def resize(self, aspect: float) -> None:
+        """Lay the HUD out again for a window whose width/height changed (a resized desktop window)."""
+        if abs(aspect - self.aspect) > 1e-3:
+            self._build(aspect)
+
+    def _build(self, aspect: float) -> None:
+        play, show_keys = self.play, self.show_keys
+        self.root.get_children().detach()
+        self.aspect = a = aspect
         self._texts: dict[str, tuple[TextNode, str]] = {}
         # one band along the bottom: situation and status, the timeline, the keys (interactive only)
         self.bar_l, self.bar_r = -a + 0.06, a - 0.06

@@ -26,8 +26,23 @@ class TrainingOverlay:
         self.root = NodePath("training-overlay")
         self.root.set_depth_test(False)
         self.root.set_depth_write(False)
-        a = aspect
+        self._args = (play, rep, reps, title, note, trainee, crosshair)
         self._texts: dict[str, TextNode] = {}
+        self._build(aspect)
+
+    def resize(self, aspect: float) -> None:
+        """Lay the overlay out again for a window whose width/height changed (keeps the clock and result)."""
+        if abs(aspect - self.aspect) > 1e-3:
+            kept = {k: self._texts[k].get_text() for k in ("clock", "result")}
+            self._build(aspect)
+            for k, text in kept.items():
+                self._texts[k].set_text(text)
+
+    def _build(self, aspect: float) -> None:
+        play, rep, reps, title, note, trainee, crosshair = self._args
+        self.root.get_children().detach()
+        self.aspect = a = aspect
+        self._texts = {}
         _card(self.root, "top-band", -a, a, 0.86, 1.0, (0, 0, 0, 0.7))
         self._text("title", f"rep {rep}/{reps}   {title}"[:110], -a + 0.03, 0.935, 0.045, TextNode.A_left)
         self._text("note", note[:120], -a + 0.03, 0.88, 0.036, TextNode.A_left)

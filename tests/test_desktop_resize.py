@@ -1,0 +1,34 @@
+"""A resized desktop window lays its 2D overlays out again for the new width/height (they were stretched)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scenes.hud import Hud
+from scenes.training_overlay import TrainingOverlay
+
+
+def _x_extent(root) -> tuple[float, float]:
+    lo, hi = root.get_tight_bounds()
+    return float(lo.x), float(hi.x)
+
+
+@pytest.mark.parametrize("aspect", [1.2, 2.4])
+def test_hud_relaid_out_for_a_new_aspect(tiny_play, aspect):
+    hud = Hud(tiny_play, 16 / 9, show_keys=True)
+    hud.update(0.5, camera="qb")
+    hud.resize(aspect)
+    lo, hi = _x_extent(hud.root)
+    assert lo == pytest.approx(-aspect, abs=1e-3) and hi == pytest.approx(aspect, abs=1e-3)
+    assert hud.time_at(-1.0, hud.bar_y, anywhere=True) == pytest.approx(hud.t0)  # scrubbing maps the new width
+    assert hud.time_at(1.0, hud.bar_y, anywhere=True) == pytest.approx(hud.t1)
+
+
+def test_training_overlay_relaid_out_and_keeps_its_text(tiny_play):
+    ov = TrainingOverlay(tiny_play, 16 / 9, rep=1, reps=2, title="t", crosshair=True)
+    ov.update(1.0)
+    ov.show_result("threw to 2")
+    ov.resize(1.25)
+    lo, hi = _x_extent(ov.root)
+    assert lo == pytest.approx(-1.25, abs=1e-3) and hi == pytest.approx(1.25, abs=1e-3)
+    assert ov._texts["result"].get_text() == "threw to 2" and ov._texts["clock"].get_text() == "+1.0 s"
