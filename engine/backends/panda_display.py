@@ -32,9 +32,24 @@ def configure_panda() -> None:
         _configured = True
 
 
+def _pipe(mode: str) -> GraphicsPipe | None:
+    """The process's pipe for a mode, made on first use; None when it cannot work (no X server, no EGL)."""
+    pipe = _pipes.get(mode)
+    if pipe is None:
+        pipe = GraphicsPipeSelection.get_global_ptr().make_module_pipe(PIPE_MODULES[mode])
+        if pipe is None or not pipe.is_valid():
+            return None
+        _pipes[mode] = pipe
+    return pipe
+
+
 def display_available() -> bool:
-    """True when a desktop window can plausibly open (an X display is set)."""
-    return bool(os.environ.get("DISPLAY"))
+    """True when a desktop window can open: DISPLAY is set and its X server answers (a stale DISPLAY, e.g. from
+    a closed ssh -X session, must not make `auto` choose a window that cannot open)."""
+    if not os.environ.get("DISPLAY"):
+        return False
+    configure_panda()
+    return _pipe("window") is not None
 
 
 def auto_mode() -> str:
@@ -69,18 +84,14 @@ class PandaDisplay:
 
     def open(self) -> DisplayOutputs:
         configure_panda()
-        if self.mode == "window" and not display_available():
+        if self.mode == "window" and not os.environ.get("DISPLAY"):
             raise DisplayUnavailable("no display for a window (DISPLAY is not set): use --screenshot or --frames "
                                      "to render offscreen")
-        pipe = _pipes.get(self.mode)
+        pipe = _pipe(self.mode)
         if pipe is None:
-            pipe = GraphicsPipeSelection.get_global_ptr().make_module_pipe(PIPE_MODULES[self.mode])
-            if pipe is not None and pipe.is_valid():
-                _pipes[self.mode] = pipe
-        if pipe is None or not pipe.is_valid():
             if self.mode == "window":
                 raise DisplayUnavailable(f"cannot open a window on display {os.environ.get('DISPLAY')!r}: is an X "
-                                         "server running there? (--screenshot and --frames render offscreen)")
+                                         "server running there? (offscreen rendering needs no display)")
             raise DisplayUnavailable("cannot open the offscreen graphics pipe (p3headlessgl): is EGL with Mesa "
                                      "installed (libegl1, libgl1-mesa-dri)?")
         self.engine = GraphicsEngine(pipe)

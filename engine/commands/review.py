@@ -84,8 +84,10 @@ def run(args: argparse.Namespace) -> int:
     batch = args.screenshot is not None or args.frames is not None
     mode = args.display if args.display != "auto" else ("offscreen" if batch else auto_mode())
     if not batch and mode != "window":
-        raise QbvrError("interactive review needs a desktop window and no display is available: "
-                        "use --screenshot OUT.png or --frames DIR")
+        import os
+        display = os.environ.get("DISPLAY")
+        why = f"display {display!r} does not answer" if display else "DISPLAY is not set"
+        raise QbvrError(f"interactive review needs a desktop window ({why}): use --screenshot OUT.png or --frames DIR")
     renderer = Renderer(PandaDisplay(mode, args.size, title=f"qbvr review {play.key}"))
     try:
         if args.screenshot is not None:

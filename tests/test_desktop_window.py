@@ -1,4 +1,4 @@
-"""A resized desktop window lays its 2D overlays out again for the new width/height (they were stretched)."""
+"""Desktop window logic that needs no X server: overlays relaid out on resize, a stale DISPLAY is no display."""
 
 from __future__ import annotations
 
@@ -32,3 +32,15 @@ def test_training_overlay_relaid_out_and_keeps_its_text(tiny_play):
     lo, hi = _x_extent(ov.root)
     assert lo == pytest.approx(-1.25, abs=1e-3) and hi == pytest.approx(1.25, abs=1e-3)
     assert ov._texts["result"].get_text() == "threw to 2" and ov._texts["clock"].get_text() == "+1.0 s"
+
+
+def test_a_stale_display_is_no_display(monkeypatch):
+    """DISPLAY naming a display where no X server answers (a closed ssh -X session) does not count: `auto`
+    trains offscreen instead of failing to open a window."""
+    import engine.backends.panda_display as panda_display
+    monkeypatch.setattr(panda_display, "_pipes", {})
+    monkeypatch.setenv("DISPLAY", ":7359")
+    assert not panda_display.display_available()
+    assert panda_display.auto_mode() == "offscreen"
+    monkeypatch.delenv("DISPLAY")
+    assert not panda_display.display_available()
