@@ -40,6 +40,7 @@ class PlayView:
     orbit: Orbit = field(default_factory=Orbit)
     speed: float = 1.0
     paused: bool = False
+    loop: bool = False
     last_pose: CameraPose | None = None
 
     def set_camera(self, name: str) -> None:
@@ -104,7 +105,7 @@ def update_frame(view: PlayView, t: float) -> None:
             view.scene.ball.root.hide()  # the ball in the QB's own hand, right at his eyes, would fill the view
     if view.hud is not None:
         view.hud.resize(r.aspect)
-        view.hud.update(t, camera=view.camera, speed=view.speed, paused=view.paused)
+        view.hud.update(t, camera=view.camera, speed=view.speed, paused=view.paused, loop=view.loop)
 
 
 def render_at(view: PlayView, t: float) -> np.ndarray:

@@ -95,7 +95,7 @@ def review_interactive(view: PlayView, play: Play, timeline: Timeline) -> None:
         for ev in keys.poll():
             ctl.handle(ev)
         ctl.drag(keys.mouse(), keys.is_down(MouseButton.one()))
-        view.speed, view.paused = timeline.speed, timeline.paused
+        view.speed, view.paused, view.loop = timeline.speed, timeline.paused, timeline.loop
         update_frame(view, timeline.now())
         return ctl.running
 

@@ -122,6 +122,7 @@ class Hud:
             tn.set_text(text)
             self._texts[key] = (tn, text)
 
-    def update(self, t: float, *, camera: str, speed: float = 1.0, paused: bool = False) -> None:
-        self.set_text("status", f"{t:+.1f} s from snap   {camera}   {speed:g}x" + ("   paused" if paused else ""))
+    def update(self, t: float, *, camera: str, speed: float = 1.0, paused: bool = False, loop: bool = False) -> None:
+        self.set_text("status", f"{t:+.1f} s from snap   {camera}   {speed:g}x" + ("   loop" if loop else "")
+                      + ("   paused" if paused else ""))
         self.playhead.set_x(self._x(t))
