@@ -21,7 +21,7 @@ DESCRIPTION = """Review a stored play in 3D.
   (neither)                   open an interactive window (needs a display)
 
 Interactive keys: space play/pause; left/right step 0.1 s (shift: 1 s); [ ] slower/faster;
-1-5 camera (qb, all22, endzone, sideline, free); home restart; L loop; esc or q quit.
+1-5 camera (qb, all22, endzone, sideline, free); home back to the start (--from); L loop; esc or q quit.
 Mouse: drag on the timeline to scrub; drag elsewhere to orbit (free camera); wheel to zoom.
 """
 
