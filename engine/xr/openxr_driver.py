@@ -183,6 +183,7 @@ class OpenXRDriver:
         fb = FrameBufferProperties()
         fb.set_rgba_bits(8, 8, 8, 0)
         fb.set_depth_bits(24)
+        fb.set_back_buffers(1)  # as the desktop window: a single-buffered X window stays black on Mesa
         wp = WindowProperties()
         wp.set_size(*self.mirror_size)
         wp.set_title(self.title)
