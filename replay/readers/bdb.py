@@ -430,6 +430,14 @@ def play_row(plays: RowLookup, gid: int, pid: int, src: Source, table: str = "pl
     return row
 
 
+def home_away_game_row(games: RowLookup, gid: int, pid: int, src: Source) -> dict[str, Any]:
+    """The games.csv row that turns a home/away team column into team codes (2019, 2021, 2022)."""
+    row = games.get(gid)
+    if row is None:
+        raise PlayError(f"{gid}:{pid}", src, "its game is not in games.csv: home/away cannot be told apart")
+    return row
+
+
 PRE_SNAP_EVENTS = {"huddle_start_offense", "huddle_break_offense", "line_set", "man_in_motion", "shift",
                    "ball_snap", "snap_direct"}
 

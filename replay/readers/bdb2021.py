@@ -50,9 +50,7 @@ def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | P
     def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
         key = f"{gid}:{pid}"
         prow = bdb.play_row(plays, gid, pid, src)
-        grow = games.get(gid)
-        if grow is None:
-            raise PlayError(key, src, "its game is not in games.csv: home/away cannot be told apart")
+        grow = bdb.home_away_game_row(games, gid, pid, src)
         meta = bdb.meta_from_tables(NAME, gid, pid, prow, grow, extra_columns=PLAY_EXTRA)
         meta.week = meta.week or week
         target = bdb.integer(bdb.pick(targets.get((gid, pid)), "targetNflId"))
