@@ -22,7 +22,7 @@ COMMAND_MODULES = [
 
 EPILOG = """examples:
   qbvr demo                                                 train the built-in drill (no NFL data needed)
-  qbvr import ~/Downloads/nfl-big-data-bowl-2025.zip      import a BDB download into the play store
+  qbvr import ~/Downloads/nfl-big-data-bowl-2025.zip        import a BDB download into the play store
   qbvr plays --type pass --team KC                          list stored pass plays of one team
   qbvr info 2018092311:141                                  metadata, events, roster and quality flags
   qbvr review 2018092311:141 --camera qb                    replay it in 3D from the quarterback's eyes
