@@ -2,8 +2,10 @@
 its capsules (limbs, joint spheres, helmet), in two levels of detail (near and far: two draw calls for every
 player), and one instance per player of his two jersey number plates (one more draw call).
 
-Per frame, `Figures.update(joints)` turns the `[P, J, 3]` joint array into segment endpoints with a few
-vectorised numpy operations and uploads them into a buffer texture; the shaders do the rest.
+Per frame, `Figures.update(joints)` turns the `[P, J, 3]` joint array into one affine frame per segment (start
+point, axis, radius-scaled cross axes: a few vectorised numpy operations over all players) and uploads them, in draw
+order, into a buffer texture; the vertex shader only applies them. Mesa's llvmpipe shades vertices on one thread, so
+the frame maths is done once per segment on the CPU rather than once per vertex, per instance, on the GPU.
 Which segments exist, how thick they are and what colour they wear follows from the joint names and parents,
 so any 29-joint skeleton (Motion's or the standing stand-in) draws without a table per skeleton.
 """
@@ -36,7 +38,7 @@ LIMBS = {
 PADS = {"knee": (0.095, "pad")}  # joint spheres
 # Software rasterisers pay per triangle: thick parts get smooth capsules, thin limbs coarse ones.
 DETAIL_THICK, DETAIL_THIN, THICK_M = (8, 2), (6, 1), 0.14
-DETAIL_HELMET = (10, 3)
+DETAIL_HELMET = (12, 4)  # lit per vertex (shaders.CAPSULE_VS): finer than the limbs, so close helmets stay round
 # Level of detail: players farther than LOD_NEAR_M from the eye use the coarse figure (half the triangles).
 LOD_NEAR_M = 12.0
 DETAIL_FAR, DETAIL_FAR_SMALL, DETAIL_FAR_HELMET = (5, 1), (4, 1), (6, 2)
@@ -217,20 +219,24 @@ class Figures:
                      "skin": palette.SKIN, "glove": kit.secondary, "shoe": palette.SHOE,
                      "facemask": palette.FACEMASK}
             colors[i, :, :3] = [table.get(pt, kit.primary) for pt in lay.part]
-        self._seg = np.zeros((P, S, 2, 4), np.float32)
-        self.seg_tex = _buffer_texture("segments", P * S * 2, True)
-        col_tex = _buffer_texture("segment-colors", P * S, False)
-        col_tex.set_ram_image(colors.tobytes())
+        self._seg = np.zeros((P, S, 2, 4), np.float32)  # (start.xyz, radius), (end.xyz, 0) per segment
+        # per segment, 4 rows: rows 0-2 = (radius * x, radius * y, radius * z, end - start) per coordinate, where
+        # x, y, z is the segment's frame (z along it); row 3 = (start, colour packed as 0xRRGGBB in a float)
+        self._frames = np.zeros((P, S, 4, 4), np.float32)
+        rgb = np.round(np.clip(colors[..., :3], 0, 1) * 255).astype(np.int64)
+        self._frames[:, :, 3, 3] = (rgb[..., 0] << 16 | rgb[..., 1] << 8 | rgb[..., 2]).astype(np.float32)
+        self._frames_drawn = np.zeros_like(self._frames)  # the frames in instance-slot order, as uploaded
+        self.seg_tex = _buffer_texture("segment-frames", P * S * 4, True)
 
         # instance -> player: near players first, then far ones; hidden players are not drawn at all
         self._order = np.zeros((P, 4), np.float32)
         self._order[:, 0] = np.arange(P)
+        self._slots = np.arange(P)
         self.order_tex = _buffer_texture("order", P, True)
         self.order_tex.set_ram_image(self._order)
         self.root = NodePath("figures")
         self.root.set_shader_input("order", self.order_tex)
-        self.root.set_shader_input("segments", self.seg_tex)
-        self.root.set_shader_input("colors", col_tex)
+        self.root.set_shader_input("frames", self.seg_tex)
         self.root.set_shader_input("n_segments", S)
         self.capsules = self.root.attach_new_node(figure_mesh(lay.radius, lay.part))
         self.capsules_far = self.root.attach_new_node(figure_mesh(lay.radius, lay.part, far=True))
@@ -287,8 +293,10 @@ class Figures:
         near = np.flatnonzero(shown & (d < LOD_NEAR_M))
         far = np.flatnonzero(shown & (d >= LOD_NEAR_M))
         n_near, n_far = len(near), len(far)
-        self._order[: n_near + n_far, 0] = np.concatenate([near, far])
+        self._slots = np.concatenate([near, far])
+        self._order[: n_near + n_far, 0] = self._slots
         self.order_tex.set_ram_image(self._order)
+        self._upload_frames()
         self.capsules.set_instance_count(n_near)
         self.capsules_far.set_shader_input("order_offset", n_near)
         self.capsules_far.set_instance_count(n_far)
@@ -313,7 +321,8 @@ class Figures:
         np.matmul(lay.start_w, J, out=seg[:, :, 0, :3])
         np.matmul(lay.end_w, J, out=seg[:, :, 1, :3])
         seg[:, :, 0, 3] = self.radius * vis[:, None]
-        self.seg_tex.set_ram_image(seg)
+        self._segment_frames()
+        self._upload_frames()
 
         right = J[:, lay.r_shoulder] - J[:, lay.l_shoulder]
         fwd = np.stack([-right[:, 1], right[:, 0]], -1)
@@ -330,3 +339,33 @@ class Figures:
             plate[:, k, 0, 3] = half_h * shown
             plate[:, k, 1, :2] = -sign * side * (half_w * shown)[:, None]
         self.plate_tex.set_ram_image(plate)
+
+    def _segment_frames(self) -> None:
+        """Segment endpoints and radii (`_seg`) -> affine frames (`_frames`) for the vertex shader, all at once:
+        z along the segment, x perpendicular to z and to the vertical (or to the field's x axis when z is nearly
+        vertical), y = z cross x."""
+        seg, fr = self._seg, self._frames
+        a, r = seg[:, :, 0, :3], seg[:, :, 0, 3]
+        axis = seg[:, :, 1, :3] - a
+        length = np.sqrt(np.einsum("psk,psk->ps", axis, axis))
+        ok = length > 1e-5
+        inv = np.where(ok, 1.0 / np.maximum(length, 1e-5), 0.0).astype(np.float32)
+        z0, z1, z2 = axis[..., 0] * inv, axis[..., 1] * inv, np.where(ok, axis[..., 2] * inv, 1.0)
+        upright = np.abs(z2) >= 0.9
+        # x = normalize(cross(h, z)), h = (0, 0, 1) or, for upright segments, (1, 0, 0)
+        x0, x1, x2 = np.where(upright, 0.0, -z1), np.where(upright, -z2, z0), np.where(upright, z1, 0.0)
+        s = r / np.sqrt(x0 * x0 + x1 * x1 + x2 * x2)  # radius-scaled, so the shader needs no per-segment radius
+        x0, x1, x2 = x0 * s, x1 * s, x2 * s
+        fr[:, :, 0, 0], fr[:, :, 1, 0], fr[:, :, 2, 0] = x0, x1, x2
+        fr[:, :, 0, 1] = z1 * x2 - z2 * x1  # y = z cross x (already radius-scaled)
+        fr[:, :, 1, 1] = z2 * x0 - z0 * x2
+        fr[:, :, 2, 1] = z0 * x1 - z1 * x0
+        fr[:, :, 0, 2], fr[:, :, 1, 2], fr[:, :, 2, 2] = z0 * r, z1 * r, z2 * r
+        fr[:, :, :3, 3] = axis
+        fr[:, :, 3, :3] = a
+
+    def _upload_frames(self) -> None:
+        """Upload the frames of the drawn players in instance-slot order (`_slots`: near ones, then far ones)."""
+        n = len(self._slots)
+        np.take(self._frames, self._slots, axis=0, out=self._frames_drawn[:n])
+        self.seg_tex.set_ram_image(self._frames_drawn)

@@ -19,40 +19,35 @@ vec3 shade(vec3 color, vec3 n) {
 
 CAPSULE_VS = """#version 330
 uniform mat4 p3d_ModelViewProjectionMatrix;
-uniform samplerBuffer segments;  // 2 texels per segment: (start.xyz, radius), (end.xyz, unused)
-uniform samplerBuffer colors;    // 1 texel per segment
+uniform samplerBuffer frames;    // 4 texels per segment, in draw order (Figures._upload_frames): rows 0-2 map the
+                                 // vertex (x, y, z, w) to the offset from the start point; row 3 is (start, rgb)
 uniform int n_segments;          // segments per figure: one instance is one whole figure
-uniform samplerBuffer order;     // instance -> player (texel order_offset + gl_InstanceID)
-uniform int order_offset;
+uniform int order_offset;        // first instance slot of this draw (near figures first, then far ones)
 in vec4 p3d_Vertex;              // xyz: unit offset in the segment frame (z along it), w: 0 start / 1 end
 in float segment;                // which of the figure's segments this vertex belongs to
-out vec3 v_normal;
 out vec3 v_color;
+""" + LIGHTING + """
 void main() {
-    int player = int(texelFetch(order, order_offset + gl_InstanceID).x);
-    int k = player * n_segments + int(segment);
-    vec4 a = texelFetch(segments, k * 2);
-    vec4 b = texelFetch(segments, k * 2 + 1);
-    vec3 axis = b.xyz - a.xyz;
-    float len = length(axis);
-    vec3 z = len > 1e-5 ? axis / len : vec3(0.0, 0.0, 1.0);
-    vec3 h = abs(z.z) < 0.9 ? vec3(0.0, 0.0, 1.0) : vec3(1.0, 0.0, 0.0);
-    vec3 x = normalize(cross(h, z));
-    vec3 y = cross(z, x);
-    vec3 n = x * p3d_Vertex.x + y * p3d_Vertex.y + z * p3d_Vertex.z;
-    vec3 p = mix(a.xyz, b.xyz, p3d_Vertex.w) + a.w * n;
-    v_normal = n;
-    v_color = texelFetch(colors, k).rgb;
+    int k = ((order_offset + gl_InstanceID) * n_segments + int(segment)) * 4;
+    vec4 r0 = texelFetch(frames, k);
+    vec4 r1 = texelFetch(frames, k + 1);
+    vec4 r2 = texelFetch(frames, k + 2);
+    vec4 r3 = texelFetch(frames, k + 3);
+    vec3 n = vec3(dot(r0.xyz, p3d_Vertex.xyz), dot(r1.xyz, p3d_Vertex.xyz), dot(r2.xyz, p3d_Vertex.xyz));
+    vec3 p = r3.xyz + vec3(dot(r0, p3d_Vertex), dot(r1, p3d_Vertex), dot(r2, p3d_Vertex));
+    uint c = uint(r3.w);
+    vec3 color = vec3(float((c >> 16) & 255u), float((c >> 8) & 255u), float(c & 255u)) / 255.0;
+    // lit per vertex: llvmpipe pays per fragment and near figures fill much of the QB's view, while a diffuse
+    // term varies slowly over a capsule (the helmet, seen closest, is tessellated finer for it)
+    v_color = shade(color, n);
     gl_Position = p3d_ModelViewProjectionMatrix * vec4(p, 1.0);
 }
 """
 
 CAPSULE_FS = """#version 330
-in vec3 v_normal;
 in vec3 v_color;
 out vec4 frag;
-""" + LIGHTING + """
-void main() { frag = vec4(shade(v_color, v_normal), 1.0); }
+void main() { frag = vec4(v_color, 1.0); }
 """
 
 NUMBER_VS = """#version 330
