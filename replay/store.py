@@ -28,13 +28,18 @@ INDEX_NAME = "index.json"
 _NUMERIC_KINDS = "biuf"
 
 
-def default_store_dir() -> Path:
-    """`$QBVR_STORE`, else the per-user data directory (`$XDG_DATA_HOME/qbvr/plays`)."""
-    env = os.environ.get("QBVR_STORE")
+def user_data_dir(env_var: str, leaf: str) -> Path:
+    """`$env_var` when set, else `$XDG_DATA_HOME/qbvr/<leaf>` (default `~/.local/share/qbvr/<leaf>`)."""
+    env = os.environ.get(env_var)
     if env:
         return Path(env).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
-    return Path(base) / "qbvr" / "plays"
+    return Path(base) / "qbvr" / leaf
+
+
+def default_store_dir() -> Path:
+    """`$QBVR_STORE`, else the per-user data directory (`$XDG_DATA_HOME/qbvr/plays`)."""
+    return user_data_dir("QBVR_STORE", "plays")
 
 
 def encode_array(a: np.ndarray) -> Any:

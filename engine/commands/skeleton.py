@@ -10,7 +10,9 @@ import numpy as np
 from replay.atomic import write_atomic
 from replay.errors import QbvrError
 from replay.motion import build_motion
-from replay.store import PlayStore, default_store_dir, parse_key
+from replay.store import PlayStore, parse_key
+
+from .data import add_store_arg
 from replay.timebase import Timeline
 
 
@@ -30,8 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pose", metavar="FILE", default=None,
                    help="optical pose stream for this play (.csv or .qbpose, see README 'Motion and skeletons')")
     p.add_argument("--out", required=True, metavar="FILE.npz")
-    p.add_argument("--store", metavar="DIR", default=None,
-                   help=f"play store directory (default: $QBVR_STORE, else {default_store_dir()})")
+    add_store_arg(p)
     p.set_defaults(func=run_skeleton)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from datetime import datetime, timezone
@@ -12,6 +11,8 @@ from typing import Any
 
 from replay.errors import QbvrError
 
+from replay.store import user_data_dir
+
 from .data import add_store_arg
 
 BACKENDS = ("auto", "xr", "desktop", "offscreen")
@@ -19,11 +20,7 @@ BACKENDS = ("auto", "xr", "desktop", "offscreen")
 
 def default_sessions_dir() -> Path:
     """`$QBVR_SESSIONS`, else the per-user data directory (`$XDG_DATA_HOME/qbvr/sessions`)."""
-    env = os.environ.get("QBVR_SESSIONS")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
-    return Path(base) / "qbvr" / "sessions"
+    return user_data_dir("QBVR_SESSIONS", "sessions")
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -21,7 +21,7 @@ import pandas as pd
 from replay.errors import QbvrError
 from replay.play import Play
 
-from .features import NotAPassPlay, PlayThrowContext
+from .features import PlayThrowContext, released_throws
 from .metrics import auc, brier, calibration_error, reliability, summary
 from .model import CPModel, undercut
 
@@ -94,15 +94,9 @@ def _real_separation(play: Play, ctx: PlayThrowContext, target_col: int) -> floa
 def tracking_rows(plays: Callable[[], Any], model: CPModel) -> pd.DataFrame:
     """One row per pass play with a release, a target among the eligible receivers and a C/I/IN result."""
     rows = []
-    for play in plays():
+    for play, ctx in released_throws(plays()):
         m = play.meta
-        if m.play_type != "pass" or m.pass_result not in ("C", "I", "IN") or m.target_nfl_id is None:
-            continue
-        try:
-            ctx = PlayThrowContext.build(play)
-        except NotAPassPlay:
-            continue
-        if ctx.release_t is None:
+        if m.pass_result not in ("C", "I", "IN") or m.target_nfl_id is None:
             continue
         hit = np.flatnonzero(ctx.nfl_ids == m.target_nfl_id)
         if len(hit) == 0:

@@ -9,6 +9,7 @@ instants directly)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -198,3 +199,16 @@ class PlayThrowContext:
         feats["catch_x"] = a.catch.real
         feats["catch_y"] = cy
         return feats
+
+
+def released_throws(plays: Iterable[Play]) -> Iterator[tuple[Play, PlayThrowContext]]:
+    """Each pass play that has a passer, receivers and a real release, with its throw context."""
+    for play in plays:
+        if play.meta.play_type != "pass":
+            continue
+        try:
+            ctx = PlayThrowContext.build(play)
+        except NotAPassPlay:
+            continue
+        if ctx.release_t is not None:
+            yield play, ctx

@@ -206,18 +206,10 @@ def pressure_knots(distances: np.ndarray, hit_rate: float) -> tuple[float, float
 def release_features(plays: Iterable[Any]) -> pd.DataFrame:
     """Features of the real throw at the real release of each pass play: pressure distance (NaN = none within
     10 yd) and, when the target is an eligible receiver, its ghosted separation and air distance."""
-    from .features import NotAPassPlay, PlayThrowContext
+    from .features import released_throws
 
     rows = []
-    for play in plays:
-        if play.meta.play_type != "pass":
-            continue
-        try:
-            ctx = PlayThrowContext.build(play)
-        except NotAPassPlay:
-            continue
-        if ctx.release_t is None:
-            continue
+    for play, ctx in released_throws(plays):
         f = ctx.features(np.array([ctx.release_t]))
         row = {"play": play.key, "pressure_distance": float(f["pressure_distance"][0, 0]),
                "separation": np.nan, "air_distance": np.nan}
