@@ -101,14 +101,23 @@ def _grass(img: np.ndarray) -> float:
     return float(np.mean((g > 80) & (g > r + 25) & (g > b + 25)))
 
 
+def _grab_when(display: str, window: str, ready, timeout: float = 20.0) -> np.ndarray:
+    """Grab the window until `ready(picture)` (the first frame can take seconds on a loaded machine)."""
+    t_end = time.monotonic() + timeout
+    img = grab(display, window)
+    while not ready(img) and time.monotonic() < t_end:
+        time.sleep(0.25)
+        img = grab(display, window)
+    return img
+
+
 def test_review_window_shows_the_play_and_answers_keys(review_store, xdisplay):
     proc = subprocess.Popen([*QBVR, "review", "2018092311:141", "--camera", "qb", "--size", "640x360",
                              "--store", str(review_store.root)], env=_env(xdisplay), cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         win = _wait_window(xdisplay, proc, "qbvr review")
-        time.sleep(1.0)
-        qb = grab(xdisplay, win)
+        qb = _grab_when(xdisplay, win, lambda img: _grass(img) > 0.10)
         assert qb.shape[:2] == (360, 640)
         assert _grass(qb) > 0.10, "the window shows no field (black window?)"
         _xdo(xdisplay, "key", "space", "2")  # pause, all-22 camera: high above, mostly field
