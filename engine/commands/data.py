@@ -7,7 +7,6 @@ import json
 import sys
 from typing import Any
 
-from replay.importer import import_paths
 from replay.store import PlayStore, default_store_dir, parse_key
 
 
@@ -45,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from replay.importer import import_paths  # pandas and the readers: only when importing
+
     store = PlayStore(args.store)
     bar = None
     if not args.quiet:

@@ -9,11 +9,10 @@ import numpy as np
 
 from replay.atomic import write_atomic
 from replay.errors import QbvrError
-from replay.motion import build_motion
 from replay.store import PlayStore, parse_key
+from replay.timebase import Timeline
 
 from .data import add_store_arg
-from replay.timebase import Timeline
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_skeleton(args: argparse.Namespace) -> int:
+    from replay.motion import build_motion  # scipy: only when a skeleton is built
+
     parse_key(args.key)
     if not (0 < args.fps <= 1000):
         raise QbvrError(f"--fps must be in (0, 1000], got {args.fps}")
