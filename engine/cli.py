@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from replay.errors import QbvrError
@@ -49,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a reader that went away shows up here, not as a traceback at exit
+        return code
+    except BrokenPipeError:
+        # `qbvr plays | head`: the reader has what it wanted; stop quietly, as other Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except QbvrError as e:
         print(f"qbvr: error: {e}", file=sys.stderr)
         return 2

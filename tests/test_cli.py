@@ -1,4 +1,4 @@
-"""`qbvr --help`, `qbvr plays` and `qbvr info` start without the heavy libraries (they took ~1.5 s per call when
+"""The `qbvr` entry point. `qbvr --help`, `qbvr plays` and `qbvr info` start without the heavy libraries (they took ~1.5 s per call when
 every command module imported pandas and scipy at start-up). Timing is checked by tools/bench_cli.py, not here."""
 
 from __future__ import annotations
@@ -36,3 +36,23 @@ def test_plays_and_info_load_no_heavy_library(tmp_path):
     assert "1 plays" in child["out"] and f"play {play.key}" in child["out"] and "roster:" in child["out"]
     loaded = {m.split(".")[0] for m in child["modules"]}
     assert not loaded & set(HEAVY), f"imported at start-up: {sorted(loaded & set(HEAVY))}"
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`qbvr plays | head -1` used to end with a BrokenPipeError traceback once head had closed the pipe."""
+    import os
+
+    from conftest import make_play
+
+    play = make_play()
+    PlayStore(tmp_path / "store").save_many([play])
+    root = Path(__file__).resolve().parents[1]
+    r, w = os.pipe()
+    os.close(r)  # the reader is already gone: the first write fails
+    try:
+        res = subprocess.run([sys.executable, "-m", "engine.cli", "info", play.key, "--json", "--store",
+                              str(tmp_path / "store")], cwd=root, stdout=w, stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(w)
+    assert res.returncode == 141
+    assert res.stderr == ""
