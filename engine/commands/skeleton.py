@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="end", metavar="EVENT|SECONDS", default=None,
                    help="end at an event (e.g. pass_arrived) or seconds from the snap (default: last frame)")
     p.add_argument("--pose", metavar="FILE", default=None,
-                   help="optical pose stream for this play (.csv or .qbpose, see README 'Motion and skeletons')")
+                   help="optical pose stream for this play (.csv or .qbpose, format: docs/pose-format.md)")
     p.add_argument("--out", required=True, metavar="FILE.npz")
     add_store_arg(p)
     p.set_defaults(func=run_skeleton)
