@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from engine.session_log import STREAM, SessionWriter, read_stream, read_summary, write_summary
+from engine.training.session.stream import STREAM, SessionWriter, read_stream, read_summary, write_summary
 from replay.errors import InputError
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
-from engine.session_log import read_stream, read_summary
-from engine.trainee import TraineeSpecError, default_spec, parse_spec
+from engine.training.session.stream import read_stream, read_summary
+from engine.training.trainee import TraineeSpecError, default_spec, parse_spec
 
 FRAME = 1 / 60
 REPO = Path(__file__).resolve().parents[1]
@@ -166,7 +166,7 @@ class FakeWindow:
 
 def _rep_info(play):
     from engine.cp.timeline import context_for
-    from engine.trainee import RepInfo, number_receivers
+    from engine.training.trainee import RepInfo, number_receivers
     from scenes.pose_source import StandingPoses
     poses = StandingPoses(play)
     qb = play.passer()
@@ -175,8 +175,8 @@ def _rep_info(play):
 
 
 def test_issue6_desktop_trainee_mouse_look_click_and_keys(tiny_play):
-    from engine.gaze import aim_point, head_angles
-    from engine.trainee import DesktopTrainee, FrameInfo
+    from engine.training.gaze import aim_point, head_angles
+    from engine.training.trainee import DesktopTrainee, FrameInfo
     from scenes.cameras import eye_point
 
     rep, poses = _rep_info(tiny_play)
@@ -219,8 +219,8 @@ def test_issue6_training_frames_show_receiver_keys_and_follow_the_gaze(tmp_path)
 
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
-    from engine.trainee import ScriptedTrainee
-    from engine.training import FixedStepClock, RepPlan, run_session
+    from engine.training.trainee import ScriptedTrainee
+    from engine.training.loop import FixedStepClock, RepPlan, run_session
     from scenes.drills import load_play_ref
 
     plan = RepPlan("synthetic:pressure_hot", load_play_ref("synthetic:pressure_hot"), lead_s=0.5)
@@ -248,9 +248,9 @@ def test_issue6_training_frames_show_receiver_keys_and_follow_the_gaze(tmp_path)
 def test_issue6_holding_the_ball_is_a_sack_when_the_real_pressure_arrives(tmp_path):
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
-    from engine.scoring import pressure_time
-    from engine.trainee import ScriptedTrainee
-    from engine.training import FixedStepClock, RepPlan, run_session
+    from engine.training.scoring import pressure_time
+    from engine.training.trainee import ScriptedTrainee
+    from engine.training.loop import FixedStepClock, RepPlan, run_session
     from scenes.drills import load_play_ref
 
     play = load_play_ref("synthetic:pressure_hot")
@@ -271,7 +271,7 @@ def test_issue6_holding_the_ball_is_a_sack_when_the_real_pressure_arrives(tmp_pa
 
 def test_issue6_result_line(tiny_play):
     from engine.cp import cp_at
-    from engine.training import result_text
+    from engine.training.loop import result_text
     rep, _ = _rep_info(tiny_play)
     assert result_text(tiny_play, rep, {"name": "sack", "t": 2.345}, None) == "SACKED at 2.3 s"
     nid = rep.receivers[0].nfl_id
@@ -295,8 +295,8 @@ def test_issue6_desktop_trainee_through_the_training_loop(tmp_path):
     """The desktop trainee's whole path (mouse-look, a number key, the recorded inputs) with fake input, offscreen."""
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
-    from engine.trainee import DesktopTrainee
-    from engine.training import FixedStepClock, RepPlan, run_session
+    from engine.training.trainee import DesktopTrainee
+    from engine.training.loop import FixedStepClock, RepPlan, run_session
     from scenes.drills import load_play_ref
 
     class ScheduledKeys(FakeKeys):

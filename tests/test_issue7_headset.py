@@ -306,7 +306,7 @@ def test_train_auto_falls_back_when_the_headset_session_fails(monkeypatch, tmp_p
     err = capsys.readouterr().err.strip().splitlines()
     line = next(l for l in err if l.startswith("no headset ("))
     assert "no OpenXR runtime" in line and line.endswith("running the offscreen backend")
-    from engine.session_log import read_stream
+    from engine.training.session.stream import read_stream
     assert read_stream(tmp_path / "s").header["backend"] == "offscreen"
 
 

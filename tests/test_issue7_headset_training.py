@@ -9,9 +9,9 @@ import pytest
 
 from engine.backends.panda_display import PandaDisplay
 from engine.renderer import Renderer
-from engine.session_log import read_stream
-from engine.trainee import ScriptedTrainee
-from engine.training import FixedStepClock, HeadsetClock, RepPlan, run_session
+from engine.training.session.stream import read_stream
+from engine.training.trainee import ScriptedTrainee
+from engine.training.loop import FixedStepClock, HeadsetClock, RepPlan, run_session
 from engine.xr.coords import look_rotation, panda_position_to_xr, panda_quat_to_xr
 from engine.xr.headset import HeadsetBackend, XrEvent
 from engine.xr.scripted import HeadsetTrace, ScriptedHeadset
@@ -150,7 +150,7 @@ def test_headset_lost_mid_rep_keeps_the_recording(play, desktop, tmp_path):
 
 
 def test_throw_goes_to_the_receiver_the_controller_points_at(play, desktop, tmp_path):
-    from engine.gaze import aim_point
+    from engine.training.gaze import aim_point
     summary, frames = desktop
     rep = summary["reps"][0]
     target = next(r for r in rep["receivers"] if r["key"] == 1)  # he looks at 3 but points at 1

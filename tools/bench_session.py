@@ -18,8 +18,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.gaze import CAPSULES, GazeScene, aim_point, head_angles  # noqa: E402
-from engine.gaze_metrics import GazeTracker  # noqa: E402
+from engine.training.gaze import CAPSULES, GazeScene, aim_point, head_angles  # noqa: E402
+from engine.training.gaze_metrics import GazeTracker  # noqa: E402
 from scenes.cameras import eye_point, quarterback_index  # noqa: E402
 from scenes.drills import load_play_ref  # noqa: E402
 from scenes.pose_source import pose_source_for  # noqa: E402
@@ -54,7 +54,7 @@ def bench_gaze(frames: int) -> None:
     t = np.linspace(-1.0, 2.4, frames)
     joints = [poses.joints_at(float(x)) for x in t]
     from engine.cp.timeline import context_for
-    from engine.trainee import number_receivers
+    from engine.training.trainee import number_receivers
     rc = number_receivers(play, qb, context_for(play).nfl_ids)
     gs = GazeScene(play, names, exclude=[qb], receivers=[r.col for r in rc])
     tracker = GazeTracker([r.nfl_id for r in rc])
@@ -94,9 +94,9 @@ def bench_rep(size: tuple[int, int]) -> None:
     from engine.app import close_play, open_play, update_frame
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
-    from engine.session_log import read_stream
-    from engine.trainee import ScriptedTrainee
-    from engine.training import FixedStepClock, RepPlan, run_session
+    from engine.training.session.stream import read_stream
+    from engine.training.trainee import ScriptedTrainee
+    from engine.training.loop import FixedStepClock, RepPlan, run_session
 
     plan = RepPlan("synthetic:cover3_smash", load_play_ref("synthetic:cover3_smash"))
     r = Renderer(PandaDisplay("offscreen", size))

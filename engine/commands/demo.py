@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.session_summary import summary_text
+    from engine.training.session.summary import summary_text
 
     from .train import choose_backend, train
 

@@ -76,7 +76,7 @@ def plans_for(target: str, store_dir: str | None, lead: float | None):
     from replay.store import PlayStore
     from scenes.drills import drill_path, is_play_ref, load_drill, load_play_ref
 
-    from engine.training import DEFAULT_LEAD_S, RepPlan
+    from engine.training.loop import DEFAULT_LEAD_S, RepPlan
 
     store = PlayStore(store_dir)
     if is_play_ref(target) and drill_path(target) is None:
@@ -119,8 +119,8 @@ def open_training(backend: str, trainee_arg: str | None, size: tuple[int, int] |
     from engine.backends.interface import DisplayUnavailable
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
-    from engine.trainee import DesktopTrainee, ScriptedTrainee
-    from engine.training import FixedStepClock, RealTimeClock
+    from engine.training.trainee import DesktopTrainee, ScriptedTrainee
+    from engine.training.loop import FixedStepClock, RealTimeClock
 
     kind = trainee_arg or ("desktop" if backend == "desktop" else "headset" if backend == "xr" else "scripted")
     if backend == "xr":
@@ -133,7 +133,7 @@ def open_training(backend: str, trainee_arg: str | None, size: tuple[int, int] |
         from engine.xr.openxr_driver import OpenXRDriver
         from engine.xr.trainee import HeadsetTrainee
 
-        from engine.training import HeadsetClock
+        from engine.training.loop import HeadsetClock
         hb = HeadsetBackend(OpenXRDriver(title=title))
         renderer = Renderer(hb)
         trainee = HeadsetTrainee(hb, renderer.rig, renderer.scene) if kind == "headset" else None
@@ -167,17 +167,17 @@ def train(target: str, *, backend: str = "auto", trainee: str | None = None, out
           size: tuple[int, int] | None = None, fps: float = 60.0, realtime: bool = False, lead: float | None = None,
           store: str | None = None, report: bool = True) -> dict[str, Any]:
     """Run a whole training session; returns the summary, the session directory and the report's files."""
-    from engine.session_log import read_stream
-    from engine.session_report import write_report
-    from engine.training import run_session
-    from engine.trainee import parse_spec
+    from engine.training.session.stream import read_stream
+    from engine.training.session.report import write_report
+    from engine.training.loop import run_session
+    from engine.training.trainee import parse_spec
 
     if trainee and trainee.startswith("scripted:"):
         parse_spec(trainee.split(":", 1)[1])  # a bad SPEC fails before any window opens
     plans, play_store = plans_for(target, store, lead)
     if trainee and trainee.startswith("scripted:"):
-        from engine.trainee import ScriptedTrainee
-        from engine.training import rep_setup
+        from engine.training.trainee import ScriptedTrainee
+        from engine.training.loop import rep_setup
         check = ScriptedTrainee(trainee.split(":", 1)[1])
         for plan in plans:  # receivers the SPEC names must exist in every play, before any window opens
             check.begin_rep(rep_setup(plan.play, plan.lead_s)[0])
@@ -209,7 +209,7 @@ def train(target: str, *, backend: str = "auto", trainee: str | None = None, out
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from engine.session_summary import summary_text
+    from engine.training.session.summary import summary_text
     res = train(args.target, backend=args.backend, trainee=args.trainee, out=args.out, size=args.size, fps=args.fps,
                 realtime=args.realtime, lead=args.lead, store=args.store, report=not args.no_report)
     print(summary_text(res["summary"]))
@@ -225,9 +225,9 @@ def run_report(args: argparse.Namespace) -> int:
     from replay.store import PlayStore
     from scenes.drills import load_play_ref
 
-    from engine.session_log import read_stream, read_summary, write_summary
-    from engine.session_report import write_report
-    from engine.session_summary import summarize, summary_text
+    from engine.training.session.stream import read_stream, read_summary, write_summary
+    from engine.training.session.report import write_report
+    from engine.training.session.summary import summarize, summary_text
 
     contents = read_stream(args.session)
     store = PlayStore(args.store)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.trainee import FrameInfo, GazeInput, RepInfo, ThrowInput, pick_receiver
+from engine.training.trainee import FrameInfo, GazeInput, RepInfo, ThrowInput, pick_receiver
 
 from .headset import HeadsetBackend, HeadsetFrame
 
@@ -19,7 +19,7 @@ AIM_MAX_DEG = 10.0  # a controller ray is less precise than a mouse crosshair
 
 
 class HeadsetTrainee:
-    """A `engine.trainee.Trainee` driven by a headset (real or scripted) through `HeadsetBackend`."""
+    """A `engine.training.trainee.Trainee` driven by a headset (real or scripted) through `HeadsetBackend`."""
 
     name = "headset"
 

@@ -1,6 +1,6 @@
 """The trainee behind a small interface: where his eyes point each frame and when he throws to whom.
 
-The training loop (`engine.training`) asks a `Trainee` once per frame for a `GazeInput` (gaze ray, head
+The training loop (`engine.training.loop`) asks a `Trainee` once per frame for a `GazeInput` (gaze ray, head
 direction, source) and a `ThrowInput` (or None). Three kinds exist:
 
 - `ScriptedTrainee`: a SPEC of looks and a throw, for tests, benchmarks and headless demos;
@@ -299,7 +299,7 @@ class DesktopTrainee:
 
     def __post_init__(self):
         if self.keys is None:
-            from .input import KeyboardMouse
+            from engine.input import KeyboardMouse
             self.keys = KeyboardMouse(self.window)
         if hasattr(self.window, "request_properties"):
             # the cursor turns the head and the click throws at the crosshair: a visible cursor elsewhere misleads

@@ -7,7 +7,7 @@ real play's pressure reaches the quarterback (a sack) or when the recording ends
                          clock=FixedStepClock(60))
 
 Pieces that differ per display sit behind small interfaces: the display backend (`engine.backends`), the trainee
-(`engine.trainee.Trainee`: gaze and throw input) and the frame clock (`FrameClock`: which play time the next
+(`engine.training.trainee.Trainee`: gaze and throw input) and the frame clock (`FrameClock`: which play time the next
 frame shows; fixed-step offscreen, wall-clock on a desktop, the runtime's predicted display time in a headset).
 """
 
@@ -30,8 +30,8 @@ from scenes.training_overlay import TrainingOverlay
 from .gaze import GazeScene, head_angles
 from .gaze_metrics import GazeTracker
 from .scoring import rep_clock
-from .session_log import SessionWriter, read_stream, write_summary
-from .session_summary import player_label, summarize
+from .session.stream import SessionWriter, read_stream, write_summary
+from .session.summary import player_label, summarize
 from .trainee import FrameInfo, RepInfo, Trainee, number_receivers
 
 DEFAULT_LEAD_S = 3.0

@@ -13,8 +13,8 @@ import numpy as np
 from replay.atomic import write_atomic
 from replay.play import FIELD_WIDTH, Play
 
-from .session_log import StreamContents
-from .session_summary import receiver_name
+from .stream import StreamContents
+from .summary import receiver_name
 
 YARD = 0.9144
 CAT_COLORS = {"downfield": "#2a7fd4", "rush": "#d4402a", "other": "#999999"}

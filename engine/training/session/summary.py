@@ -10,9 +10,9 @@ import numpy as np
 
 from replay.play import Play
 
-from .gaze_metrics import GazeTracker
-from .scoring import score_rep
-from .session_log import StreamContents
+from ..gaze_metrics import GazeTracker
+from ..scoring import score_rep
+from .stream import StreamContents
 
 PlayLoader = Callable[[str], Play]
 

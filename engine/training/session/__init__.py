@@ -1,0 +1,1 @@
+"""Training sessions on disk: the append-only stream, the summary recomputed from it, the report plots."""
