@@ -13,6 +13,7 @@ import numpy as np
 from replay.atomic import write_atomic
 from replay.play import FIELD_WIDTH, Play
 
+from .records import FrameSample
 from .stream import StreamContents
 from .summary import receiver_name
 
@@ -46,7 +47,7 @@ def _marks(ax, rep: dict[str, Any]) -> None:
                 color="#7d3c98")
 
 
-def plot_gaze_timeline(rep: dict[str, Any], frames: list[dict[str, Any]], path: Path) -> Path:
+def plot_gaze_timeline(rep: dict[str, Any], frames: list[FrameSample], path: Path) -> Path:
     """Lanes: one per eligible receiver, then other players downfield / on the rush, field zones, sky."""
     import matplotlib
     matplotlib.use("Agg")
@@ -56,11 +57,11 @@ def plot_gaze_timeline(rep: dict[str, Any], frames: list[dict[str, Any]], path: 
     labels = [receiver_name(rep, r["nfl_id"]) for r in rep["receivers"]]
     n = len(labels)
     labels += ["other player downfield", "rusher / blocker", "field downfield", "field behind the line", "sky / out"]
-    t = np.array([f["t"] for f in frames])
+    t = np.array([f.play_t for f in frames])
     lane = np.empty(len(frames))
     color = []
     for k, f in enumerate(frames):
-        hit, cat, zone = int(f.get("hit") or 0), f.get("cat"), f.get("zone")
+        hit, cat, zone = f.hit_nfl_id, f.category, f.zone
         if hit in recv:
             lane[k] = recv[hit]
         elif hit:
@@ -135,7 +136,7 @@ def plot_cp(rep: dict[str, Any], play: Play, path: Path) -> Path:
         plt.close(fig)
 
 
-def plot_gaze_map(rep: dict[str, Any], frames: list[dict[str, Any]], play: Play, path: Path) -> Path:
+def plot_gaze_map(rep: dict[str, Any], frames: list[FrameSample], play: Play, path: Path) -> Path:
     """Top-down: players at the decision (or the end), receivers' paths since the snap, and every gaze landing
     point after the snap coloured by time."""
     import matplotlib
@@ -162,12 +163,12 @@ def plot_gaze_map(rep: dict[str, Any], frames: list[dict[str, Any]], play: Play,
                     weight="bold", color="#1f4e9c")
         ax.plot(play.x[f_end, c], play.y[f_end, c], "o" if off else "x", color="#1f4e9c" if off else "#b03a2e",
                 ms=6 if off else 7)
-    post = [f for f in frames if 0 <= f["t"] <= t_end + 1e-9 and f.get("pt") is not None]
+    post = [f for f in frames if 0 <= f.play_t <= t_end + 1e-9 and f.gaze_point is not None]
     if post:
-        pts = np.array([f["pt"] for f in post]) / YARD
-        sc = ax.scatter(pts[:, 0], pts[:, 1], c=[f["t"] for f in post], cmap="viridis", s=10, zorder=5)
+        pts = np.array([f.gaze_point for f in post]) / YARD
+        sc = ax.scatter(pts[:, 0], pts[:, 1], c=[f.play_t for f in post], cmap="viridis", s=10, zorder=5)
         fig.colorbar(sc, ax=ax, label="seconds from the snap", shrink=0.8)
-    eye = np.array(frames[-1]["eye"]) / YARD if frames else None
+    eye = np.array(frames[-1].eye) / YARD if frames else None
     if eye is not None:
         ax.plot(eye[0], eye[1], "*", color="#f1c40f", ms=14, mec="k", zorder=6)
     ax.set_xlim(los - 15, los + 40)
@@ -189,7 +190,7 @@ def write_report(summary: dict[str, Any], contents: StreamContents, load_play: C
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for rep in summary["reps"]:
-        frames = contents.of_kind("f", rep["rep"])
+        frames = contents.of_type(FrameSample, rep["rep"])
         play = load_play(rep["play"])
         n = rep["rep"]
         paths.append(plot_gaze_timeline(rep, frames, out_dir / f"rep{n}_gaze.png"))
