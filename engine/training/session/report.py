@@ -29,22 +29,22 @@ def _save(fig, path: Path) -> Path:
 
 
 def _marks(ax, rep: dict[str, Any]) -> None:
+    """Vertical lines at the snap, the decision (or how the rep ended) and the real release, labelled above the
+    plot (offsets in points, so the labels clear the title whatever the figure's height)."""
     s = rep["score"]
-    ax.axvline(0.0, color="k", lw=0.8, ls=":")
-    ax.text(0.0, 1.01, "snap", transform=ax.get_xaxis_transform(), ha="center", fontsize=8)
+
+    def mark(t: float, label: str, color: str, rise: float, **line) -> None:
+        ax.axvline(t, color=color, **line)
+        ax.annotate(label, (t, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(0, rise),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=8, color=color)
+
+    mark(0.0, "snap", "k", 2, lw=0.8, ls=":")
     if s["decision_t"] is not None:
-        ax.axvline(s["decision_t"], color="#1a9e3a", lw=1.6)
-        ax.text(s["decision_t"], 1.01, "throw", transform=ax.get_xaxis_transform(), ha="center", fontsize=8,
-                color="#1a9e3a")
+        mark(s["decision_t"], "throw", "#1a9e3a", 2, lw=1.6)
     elif rep.get("end_t") is not None:
-        ax.axvline(rep["end_t"], color="#c0392b", lw=1.6)
-        ax.text(rep["end_t"], 1.01, s["outcome"].replace("_", " "), transform=ax.get_xaxis_transform(),
-                ha="center", fontsize=8, color="#c0392b")
-    real = s["real"]["release_t"]
-    if real is not None:
-        ax.axvline(real, color="#7d3c98", lw=1.0, ls="--")
-        ax.text(real, 1.06, "real release", transform=ax.get_xaxis_transform(), ha="center", fontsize=8,
-                color="#7d3c98")
+        mark(rep["end_t"], s["outcome"].replace("_", " "), "#c0392b", 2, lw=1.6)
+    if s["real"]["release_t"] is not None:
+        mark(s["real"]["release_t"], "real release", "#7d3c98", 12, lw=1.0, ls="--")
 
 
 def plot_gaze_timeline(rep: dict[str, Any], frames: list[FrameSample], path: Path) -> Path:
@@ -86,7 +86,7 @@ def plot_gaze_timeline(rep: dict[str, Any], frames: list[FrameSample], path: Pat
     title = f"rep {rep['rep']} {rep['key']}: gaze target (bars: fixations on receivers)"
     if g["window_s"] > 0:
         title += f"\ndownfield {sh['downfield']:.0%}, rush {sh['rush']:.0%}, reads {g['reads']}"
-    ax.set_title(title, fontsize=10, pad=22)
+    ax.set_title(title, fontsize=10, pad=26)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     try:
@@ -126,8 +126,8 @@ def plot_cp(rep: dict[str, Any], play: Play, path: Path) -> Path:
     ax.set_ylabel("completion probability")
     q = "" if s["quality"] is None else f": CP {s['cp_chosen']:.2f} vs best {s['cp_best']:.2f} ({s['quality']:+.2f})"
     ax.set_title(f"rep {rep['rep']} {rep['key']}: CP timelines, {s['outcome'].replace('_', ' ')}{q}", fontsize=10,
-                 pad=22)
-    ax.legend(fontsize=7, loc="upper right")
+                 pad=26)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the plot: never over the decision
     ax.grid(alpha=0.3)
     fig.tight_layout()
     try:
