@@ -133,10 +133,11 @@ def test_review_window_shows_the_play_and_answers_keys(review_store, xdisplay):
 
 
 def _stream_events(session: Path) -> list[tuple[str, int]]:
-    from engine.session_log import read_stream
+    from engine.training.session.records import RepEvent
+    from engine.training.session.stream import read_stream
     if not (session / "stream.msgpack").exists():
         return []
-    return [(r["name"], r["rep"]) for r in read_stream(session).of_kind("ev")]
+    return [(r.name, r.rep) for r in read_stream(session).of_type(RepEvent)]
 
 
 def _ended(session: Path, rep: int) -> bool:
@@ -187,7 +188,8 @@ def test_desktop_training_key_click_and_esc(tmp_path, xdisplay):
     assert reps[0]["score"]["chosen"] in {rc["nfl_id"] for rc in reps[0]["receivers"]}
     keyed = {rc["key"]: rc["nfl_id"] for rc in reps[1]["receivers"]}
     assert reps[1]["score"]["chosen"] == keyed[2]
-    from engine.session_log import read_stream
-    hows = {r["rep"]: r["how"] for r in read_stream(out).of_kind("in") if r["kind"] == "throw"}
+    from engine.training.session.records import Throw
+    from engine.training.session.stream import read_stream
+    hows = {r.rep: r.how for r in read_stream(out).of_type(Throw)}
     assert hows == {1: "click", 2: "key"}
     assert ("quit", 3) in _stream_events(out)

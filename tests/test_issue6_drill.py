@@ -49,7 +49,7 @@ def test_issue6_synthetic_plays_respect_human_limits(plays):
 def test_issue6_synthetic_rush_counts_and_pressure(plays):
     rushers = {n: len(p.players_where(role="pass_rusher")) for n, p in plays.items()}
     assert rushers == {"cover3_smash": 4, "cover1_blitz": 5, "pressure_hot": 6}
-    from engine.scoring import pressure_time
+    from engine.training.scoring import pressure_time
     for name, p in plays.items():
         pt, how = pressure_time(p, p.passer())
         assert pt is not None and pt > p.event_time("pass_forward"), (name, pt)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.gaze import GazeScene, aim_point, direction_from_angles, field_zone, head_angles
-from engine.gaze_metrics import GazeTracker
+from engine.training.gaze import GazeScene, aim_point, direction_from_angles, field_zone, head_angles
+from engine.training.gaze_metrics import GazeTracker
 from scenes.pose_source import StandingPoses
 
 

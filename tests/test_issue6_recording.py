@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from engine.session_log import STREAM, SessionWriter, read_stream, read_summary, write_summary
+from engine.training.session.records import FrameSample, SessionHeader
+from engine.training.session.stream import STREAM, SessionWriter, read_stream, read_summary, write_summary
 from replay.errors import InputError
 
 
@@ -20,29 +21,30 @@ class FakeClock:
 
 def test_issue6_writer_flushes_every_interval_and_reads_back(tmp_path):
     clock = FakeClock()
-    w = SessionWriter(tmp_path / "s", {"backend": "test"}, clock=clock)
+    w = SessionWriter(tmp_path / "s", SessionHeader(backend="test"), clock=clock)
     path = tmp_path / "s" / STREAM
     size0 = path.stat().st_size  # the header is on disk at once
     assert size0 > 0
     for i in range(10):
         clock.now += 0.04
-        w.write({"k": "f", "i": i, "t": i / 25})
+        w.write(FrameSample(1, i / 25, [0.0, 0.0, 1.8], [1.0, 0.0, 0.0], index=i))
     assert path.stat().st_size == size0  # 0.4 s: still buffered
     clock.now += 0.11
-    w.write({"k": "f", "i": 10, "t": 0.4})
+    w.write(FrameSample(1, 0.4, [0.0, 0.0, 1.8], [1.0, 0.0, 0.0], index=10))
     assert path.stat().st_size > size0  # 0.51 s since the last flush: written out
     got = read_stream(tmp_path / "s")
-    assert [r["i"] for r in got.of_kind("f")] == list(range(11))
+    assert [r.index for r in got.of_type(FrameSample)] == list(range(11))
     assert not got.complete and got.problem == ""
     w.close()
     got = read_stream(tmp_path / "s")
-    assert got.complete and got.header["backend"] == "test"
+    assert got.complete and got.header.backend == "test"
 
 
 def test_issue6_every_truncation_recovers_all_complete_records(tmp_path):
-    w = SessionWriter(tmp_path / "s", {})
+    w = SessionWriter(tmp_path / "s", SessionHeader())
     for i in range(40):
-        w.write({"k": "f", "i": i, "eye": [1.5, 2.25, 1.8], "hit": 1000 + i, "zone": "short_left"})
+        w.write(FrameSample(1, i / 60, [1.5, 2.25, 1.8], [1.0, 0.0, 0.0], index=i, hit_nfl_id=1000 + i,
+                            zone="short_left"))
     w.close()
     data = (tmp_path / "s" / STREAM).read_bytes()
     full = read_stream(tmp_path / "s")
@@ -71,9 +73,9 @@ def test_issue6_not_a_session_stream(tmp_path):
 
 
 def test_issue6_writer_refuses_to_overwrite_a_session(tmp_path):
-    SessionWriter(tmp_path / "s", {}).close()
+    SessionWriter(tmp_path / "s", SessionHeader()).close()
     with pytest.raises(InputError, match="already exists"):
-        SessionWriter(tmp_path / "s", {})
+        SessionWriter(tmp_path / "s", SessionHeader())
 
 
 def test_issue6_summary_is_atomic_json(tmp_path):

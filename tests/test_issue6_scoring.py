@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.scoring import pressure_time, rep_clock, score_rep
+from engine.training.scoring import pressure_time, rep_clock, score_rep
 from tests.conftest import make_play
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
-from engine.session_log import read_stream, read_summary
-from engine.trainee import TraineeSpecError, default_spec, parse_spec
+from engine.training.session.records import ButtonPress, FrameSample, Throw
+from engine.training.session.stream import read_stream, read_summary
+from engine.training.trainee import TraineeSpecError, default_spec, parse_spec
 
 FRAME = 1 / 60
 REPO = Path(__file__).resolve().parents[1]
@@ -38,7 +39,7 @@ def test_issue6_spec_parsing():
 def test_issue6_scripted_trainee_on_real_play(real_store, tmp_path, capsys):
     """Looks at receiver A for 0.5 s, then B, throws to B at 2.4 s: metrics within one frame of the script and the
     CP of the choice equal to `qbvr cp timeline` at that instant."""
-    from engine.commands.train import train
+    from engine.training.launch import train
 
     play = real_store.load("2018092311:141")
     ids = {str(n): int(i) for i, n in zip(play.roster.nfl_id, play.roster.name)}
@@ -46,7 +47,7 @@ def test_issue6_scripted_trainee_on_real_play(real_store, tmp_path, capsys):
     spec = f"id:{A}@0.4,id:{B}@0.9,throw=id:{B}@2.4"
     res = train("2018092311:141", backend="offscreen", trainee=f"scripted:{spec}", out=tmp_path / "s",
                 store=str(real_store.root), size=(320, 180), report=False)
-    rep = res["summary"]["reps"][0]
+    rep = res.summary["reps"][0]
     s, g = rep["score"], rep["gaze"]
     assert s["outcome"] == "throw" and s["chosen"] == B
     assert abs(s["decision_t"] - 2.4) <= FRAME
@@ -69,7 +70,7 @@ def test_issue6_scripted_trainee_on_real_play(real_store, tmp_path, capsys):
     assert s["cp_best"] == max(cps.values()) and s["best"] == max(cps, key=cps.get)
     assert s["quality"] == pytest.approx(cps[B] - max(cps.values()), abs=1e-4)
     # the summary on disk is what the stream recomputes to
-    assert read_summary(tmp_path / "s") == json.loads(json.dumps(res["summary"]))
+    assert read_summary(tmp_path / "s") == json.loads(json.dumps(res.summary))
 
 
 @pytest.mark.render
@@ -107,9 +108,9 @@ def test_issue6_sigkill_loses_at_most_the_last_flush(tmp_path):
     assert got.consumed >= seen  # everything that reached the file before the kill is recovered...
     assert got.consumed == size or got.problem.startswith("truncated")  # ...and nothing else is lost
     assert not got.complete
-    frames = got.of_kind("f", 1)
-    assert [f["i"] for f in frames] == list(range(len(frames)))
-    last_wall = got.header["epoch"] + frames[-1]["w"]
+    frames = got.of_type(FrameSample, 1)
+    assert [f.index for f in frames] == list(range(len(frames)))
+    last_wall = got.header.epoch + frames[-1].wall_t
     assert killed_at - last_wall <= 0.5 + 0.25  # at most the flush interval (plus scheduling slack) is lost
     # the interrupted session still reports: the summary is recomputed from the stream
     assert main(["report", str(out), "--out", str(tmp_path / "rep")]) == 0
@@ -166,7 +167,7 @@ class FakeWindow:
 
 def _rep_info(play):
     from engine.cp.timeline import context_for
-    from engine.trainee import RepInfo, number_receivers
+    from engine.training.trainee import RepInfo, number_receivers
     from scenes.pose_source import StandingPoses
     poses = StandingPoses(play)
     qb = play.passer()
@@ -175,8 +176,8 @@ def _rep_info(play):
 
 
 def test_issue6_desktop_trainee_mouse_look_click_and_keys(tiny_play):
-    from engine.gaze import aim_point, head_angles
-    from engine.trainee import DesktopTrainee, FrameInfo
+    from engine.training.gaze import aim_point, head_angles
+    from engine.training.trainee import DesktopTrainee, FrameInfo
     from scenes.cameras import eye_point
 
     rep, poses = _rep_info(tiny_play)
@@ -219,8 +220,9 @@ def test_issue6_training_frames_show_receiver_keys_and_follow_the_gaze(tmp_path)
 
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
-    from engine.trainee import ScriptedTrainee
-    from engine.training import FixedStepClock, RepPlan, run_session
+    from engine.training.trainee import ScriptedTrainee
+    from engine.training.clock import FixedStepClock
+    from engine.training.loop import RepPlan, run_session
     from scenes.drills import load_play_ref
 
     plan = RepPlan("synthetic:pressure_hot", load_play_ref("synthetic:pressure_hot"), lead_s=0.5)
@@ -248,9 +250,10 @@ def test_issue6_training_frames_show_receiver_keys_and_follow_the_gaze(tmp_path)
 def test_issue6_holding_the_ball_is_a_sack_when_the_real_pressure_arrives(tmp_path):
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
-    from engine.scoring import pressure_time
-    from engine.trainee import ScriptedTrainee
-    from engine.training import FixedStepClock, RepPlan, run_session
+    from engine.training.scoring import pressure_time
+    from engine.training.trainee import ScriptedTrainee
+    from engine.training.clock import FixedStepClock
+    from engine.training.loop import RepPlan, run_session
     from scenes.drills import load_play_ref
 
     play = load_play_ref("synthetic:pressure_hot")
@@ -265,17 +268,17 @@ def test_issue6_holding_the_ball_is_a_sack_when_the_real_pressure_arrives(tmp_pa
     assert rep["score"]["outcome"] == "sack" and rep["score"]["sacked"]
     assert rep["end_t"] == pytest.approx(pt) and rep["pressure_how"] == how
     assert rep["gaze"]["share"]["rush"] > 0.4  # eyes on the rush after 1.0 s
-    frames = read_stream(tmp_path / "s").of_kind("f", 1)
-    assert frames[-1]["t"] < pt <= frames[-1]["t"] + 1 / 30 + 1e-9
+    frames = read_stream(tmp_path / "s").of_type(FrameSample, 1)
+    assert frames[-1].play_t < pt <= frames[-1].play_t + 1 / 30 + 1e-9
 
 
 def test_issue6_result_line(tiny_play):
     from engine.cp import cp_at
-    from engine.training import result_text
+    from engine.training.loop import RepEnd, result_text
     rep, _ = _rep_info(tiny_play)
-    assert result_text(tiny_play, rep, {"name": "sack", "t": 2.345}, None) == "SACKED at 2.3 s"
+    assert result_text(tiny_play, rep, RepEnd("sack", 2.345)) == "SACKED at 2.3 s"
     nid = rep.receivers[0].nfl_id
-    line = result_text(tiny_play, rep, {"name": "throw", "t": 1.0}, nid)
+    line = result_text(tiny_play, rep, RepEnd("throw", 1.0, nid))
     assert line.startswith(f"threw to 1 at 1.00 s: CP {cp_at(tiny_play, 1.0)[nid]:.2f}")
 
 
@@ -295,8 +298,9 @@ def test_issue6_desktop_trainee_through_the_training_loop(tmp_path):
     """The desktop trainee's whole path (mouse-look, a number key, the recorded inputs) with fake input, offscreen."""
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
-    from engine.trainee import DesktopTrainee
-    from engine.training import FixedStepClock, RepPlan, run_session
+    from engine.training.trainee import DesktopTrainee
+    from engine.training.clock import FixedStepClock
+    from engine.training.loop import RepPlan, run_session
     from scenes.drills import load_play_ref
 
     class ScheduledKeys(FakeKeys):
@@ -322,7 +326,7 @@ def test_issue6_desktop_trainee_through_the_training_loop(tmp_path):
     assert rep["score"]["outcome"] == "throw" and rep["score"]["chosen"] == key2
     assert rep["score"]["decision_t"] == pytest.approx(1.8)
     got = read_stream(tmp_path / "s")
-    inputs = got.of_kind("in", 1)
-    assert [(x["kind"], x.get("name"), x.get("how")) for x in inputs] == [("button", "2", None), ("throw", None, "key")]
-    frames = got.of_kind("f", 1)
-    assert all(f["src"] == "mouse" and f["yaw"] == pytest.approx(-20.0, abs=1e-3) for f in frames)
+    assert [x.name for x in got.of_type(ButtonPress, 1)] == ["2"]
+    assert [x.how for x in got.of_type(Throw, 1)] == ["key"]
+    frames = got.of_type(FrameSample, 1)
+    assert all(f.source == "mouse" and f.head_yaw == pytest.approx(-20.0, abs=1e-3) for f in frames)

@@ -177,7 +177,7 @@ def test_stereo_eyes_render_the_play_into_swapchain_images(headset_view, tiny_pl
 
 def test_auto_prefers_the_headset_then_the_desktop_then_offscreen_with_one_line(monkeypatch):
     import engine.xr.runtime as runtime
-    from engine.commands.train import choose_backend
+    from engine.training.launch import choose_backend
     lines = []
     monkeypatch.setattr(runtime, "probe_runtime", lambda: RuntimeProbe(True, runtime="Monado 21.0.0", system="HMD"))
     assert choose_backend("auto", say=lines.append) == "xr" and lines == []
@@ -306,8 +306,8 @@ def test_train_auto_falls_back_when_the_headset_session_fails(monkeypatch, tmp_p
     err = capsys.readouterr().err.strip().splitlines()
     line = next(l for l in err if l.startswith("no headset ("))
     assert "no OpenXR runtime" in line and line.endswith("running the offscreen backend")
-    from engine.session_log import read_stream
-    assert read_stream(tmp_path / "s").header["backend"] == "offscreen"
+    from engine.training.session.stream import read_stream
+    assert read_stream(tmp_path / "s").header.backend == "offscreen"
 
 
 def test_quitting_asks_the_runtime_once_and_the_session_winds_down(headset_view):

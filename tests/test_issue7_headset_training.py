@@ -9,9 +9,12 @@ import pytest
 
 from engine.backends.panda_display import PandaDisplay
 from engine.renderer import Renderer
-from engine.session_log import read_stream
-from engine.trainee import ScriptedTrainee
-from engine.training import FixedStepClock, HeadsetClock, RepPlan, run_session
+from engine.training.session.records import FrameSample
+from engine.training.session.stream import read_stream
+from engine.training.trainee import ScriptedTrainee
+from engine.training.clock import FixedStepClock
+from engine.training.loop import RepPlan, run_session
+from engine.xr.clock import HeadsetClock
 from engine.xr.coords import look_rotation, panda_position_to_xr, panda_quat_to_xr
 from engine.xr.headset import HeadsetBackend, XrEvent
 from engine.xr.scripted import HeadsetTrace, ScriptedHeadset
@@ -42,7 +45,7 @@ def desktop(play, tmp_path_factory):
                           clock=FixedStepClock(FPS))
     finally:
         r.close()
-    return res.summary, read_stream(out).of_kind("f", 1)
+    return res.summary, read_stream(out).of_type(FrameSample, 1)
 
 
 def gaze_trace(play, frames, *, eyes: bool, extra=0, events=None) -> HeadsetTrace:
@@ -56,9 +59,9 @@ def gaze_trace(play, frames, *, eyes: bool, extra=0, events=None) -> HeadsetTrac
     gaze_q = np.zeros((n, 4))
     for i in range(n):
         f = frames[min(i, len(frames) - 1)]
-        root = np.asarray(poses.joints_at(f["t"]), np.float64)[qb, 0]
-        rel = np.asarray(f["eye"]) - [root[0], root[1], 0.0]
-        d = np.asarray(f["dir"], np.float64)
+        root = np.asarray(poses.joints_at(f.play_t), np.float64)[qb, 0]
+        rel = np.asarray(f.eye) - [root[0], root[1], 0.0]
+        d = np.asarray(f.gaze, np.float64)
         # world -> rig (heading -90: the rig's +Y is the field's +x)
         pos[i] = [-rel[1], rel[0], rel[2]]
         gaze_q[i] = panda_quat_to_xr(look_rotation([-d[1], d[0], d[2]]))
@@ -82,7 +85,7 @@ def headset_session(play, trace, out):
         res = run_session([RepPlan("synthetic:cover3_smash", play)], r, trainee, out, clock=HeadsetClock(be))
     finally:
         r.close()
-    return res.summary, read_stream(out).of_kind("f", 1), be, trainee
+    return res.summary, read_stream(out).of_type(FrameSample, 1), be, trainee
 
 
 def assert_same_metrics(a, b, *, skip=()):
@@ -120,9 +123,9 @@ def test_headset_rep_matches_the_desktop_scripted_trainee(play, desktop, tmp_pat
     hs, hframes, be, trainee = headset_session(play, gaze_trace(play, frames, eyes=False, extra=30), tmp_path)
     assert_same_metrics(summary, hs)
     # the same frames at the same play times (from predicted display times), hitting the same players
-    assert [f["t"] for f in hframes] == pytest.approx([f["t"] for f in frames], abs=1e-6)
-    assert [f["hit"] for f in hframes] == [f["hit"] for f in frames]
-    assert {f["src"] for f in hframes} == {"head"} and be.gaze_source == "head"
+    assert [f.play_t for f in hframes] == pytest.approx([f.play_t for f in frames], abs=1e-6)
+    assert [f.hit_nfl_id for f in hframes] == [f.hit_nfl_id for f in frames]
+    assert {f.source for f in hframes} == {"head"} and be.gaze_source == "head"
     assert trainee.throws and trainee.throws[0]["hand"] == "right" and trainee.throws[0]["aim"] == "gaze"
     assert hs["backend"] == "xr" and hs["trainee"] == "headset"
 
@@ -130,11 +133,11 @@ def test_headset_rep_matches_the_desktop_scripted_trainee(play, desktop, tmp_pat
 def test_eye_tracked_headset_rep_measures_the_eyes_not_the_head(play, desktop, tmp_path):
     summary, frames = desktop
     hs, hframes, be, _ = headset_session(play, gaze_trace(play, frames, eyes=True, extra=30), tmp_path)
-    assert {f["src"] for f in hframes} == {"eye"} and be.gaze_source == "eye"
+    assert {f.source for f in hframes} == {"eye"} and be.gaze_source == "eye"
     # everything measured from the gaze is the same; the head stayed level, so only head pitch differs
     pitch_keys = {k for k in summary["reps"][0]["gaze"] if "pitch" in k}
     assert_same_metrics(summary, hs, skip=pitch_keys)
-    assert all(abs(f["pitch"] - np.degrees(np.arctan(-0.1))) < 0.01 for f in hframes)
+    assert all(abs(f.head_pitch - np.degrees(np.arctan(-0.1))) < 0.01 for f in hframes)
 
 
 def test_headset_lost_mid_rep_keeps_the_recording(play, desktop, tmp_path):
@@ -145,12 +148,12 @@ def test_headset_lost_mid_rep_keeps_the_recording(play, desktop, tmp_path):
     assert be.commands == [Command.PAUSE_REP, Command.SAVE_AND_EXIT]
     rep = hs["reps"][0]
     assert rep["score"]["outcome"] == "quit" and len(hframes) == k
-    assert [f["hit"] for f in hframes] == [f["hit"] for f in frames[:k]]
+    assert [f.hit_nfl_id for f in hframes] == [f.hit_nfl_id for f in frames[:k]]
     assert read_stream(tmp_path).complete
 
 
 def test_throw_goes_to_the_receiver_the_controller_points_at(play, desktop, tmp_path):
-    from engine.gaze import aim_point
+    from engine.training.gaze import aim_point
     summary, frames = desktop
     rep = summary["reps"][0]
     target = next(r for r in rep["receivers"] if r["key"] == 1)  # he looks at 3 but points at 1
@@ -163,9 +166,9 @@ def test_throw_goes_to_the_receiver_the_controller_points_at(play, desktop, tmp_
     aim_q = np.full((n, 2, 4), np.nan)
     for i in range(n):
         f = frames[min(i, len(frames) - 1)]
-        joints = np.asarray(poses.joints_at(f["t"]), np.float64)
+        joints = np.asarray(poses.joints_at(f.play_t), np.float64)
         root = joints[qb, 0]
-        hand = np.asarray(f["eye"]) + [0.0, -0.3, -0.4]  # right hand, in front of the chest (world)
+        hand = np.asarray(f.eye) + [0.0, -0.3, -0.4]  # right hand, in front of the chest (world)
         p = aim_point(joints, poses.joint_names, play.roster.index_of(target["nfl_id"])) - hand
         rel = hand - [root[0], root[1], 0.0]
         aim_p[i, 1] = panda_position_to_xr([-rel[1], rel[0], rel[2]])
@@ -187,7 +190,7 @@ def test_headset_rep_matches_the_desktop_trainee_on_a_real_play(real_pass_play, 
         desk = run_session([RepPlan(ref, play)], r, ScriptedTrainee(spec), tmp_path / "d", clock=FixedStepClock(FPS))
     finally:
         r.close()
-    frames = read_stream(tmp_path / "d").of_kind("f", 1)
+    frames = read_stream(tmp_path / "d").of_type(FrameSample, 1)
     assert desk.summary["reps"][0]["score"]["outcome"] == "throw"
     be = HeadsetBackend(ScriptedHeadset(gaze_trace(play, frames, eyes=False, extra=30), eye_size=(48, 48)))
     be.recenter_pose = Recenter()
@@ -198,5 +201,5 @@ def test_headset_rep_matches_the_desktop_trainee_on_a_real_play(real_pass_play, 
     finally:
         r.close()
     assert_same_metrics(desk.summary, hs.summary)
-    hframes = read_stream(tmp_path / "h").of_kind("f", 1)
-    assert [f["hit"] for f in hframes] == [f["hit"] for f in frames]
+    hframes = read_stream(tmp_path / "h").of_type(FrameSample, 1)
+    assert [f.hit_nfl_id for f in hframes] == [f.hit_nfl_id for f in frames]

@@ -18,8 +18,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.gaze import CAPSULES, GazeScene, aim_point, head_angles  # noqa: E402
-from engine.gaze_metrics import GazeTracker  # noqa: E402
+from engine.training.gaze import CAPSULES, GazeScene, aim_point, head_angles  # noqa: E402
+from engine.training.gaze_metrics import GazeTracker  # noqa: E402
 from scenes.cameras import eye_point, quarterback_index  # noqa: E402
 from scenes.drills import load_play_ref  # noqa: E402
 from scenes.pose_source import pose_source_for  # noqa: E402
@@ -54,7 +54,7 @@ def bench_gaze(frames: int) -> None:
     t = np.linspace(-1.0, 2.4, frames)
     joints = [poses.joints_at(float(x)) for x in t]
     from engine.cp.timeline import context_for
-    from engine.trainee import number_receivers
+    from engine.training.trainee import number_receivers
     rc = number_receivers(play, qb, context_for(play).nfl_ids)
     gs = GazeScene(play, names, exclude=[qb], receivers=[r.col for r in rc])
     tracker = GazeTracker([r.nfl_id for r in rc])
@@ -94,9 +94,11 @@ def bench_rep(size: tuple[int, int]) -> None:
     from engine.app import close_play, open_play, update_frame
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
-    from engine.session_log import read_stream
-    from engine.trainee import ScriptedTrainee
-    from engine.training import FixedStepClock, RepPlan, run_session
+    from engine.training.session.records import FrameSample
+    from engine.training.session.stream import read_stream
+    from engine.training.trainee import ScriptedTrainee
+    from engine.training.clock import FixedStepClock
+    from engine.training.loop import RepPlan, run_session
 
     plan = RepPlan("synthetic:cover3_smash", load_play_ref("synthetic:cover3_smash"))
     r = Renderer(PandaDisplay("offscreen", size))
@@ -110,15 +112,15 @@ def bench_rep(size: tuple[int, int]) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             costs: list[float] = []
             res = run_session([plan], r, ScriptedTrainee(), Path(tmp) / "s", clock=FixedStepClock(60), costs=costs)
-            frames = read_stream(Path(tmp) / "s").of_kind("f")
+            frames = read_stream(Path(tmp) / "s").of_type(FrameSample)
         n = res.frames
         # baseline: the same frames from the same eye poses, rendered alone (no trainee, gaze, labels, recording)
         view = open_play(r, plan.play, camera="qb", hud=False)
         t0 = time.perf_counter()
         for f in frames:
-            update_frame(view, f["t"])
-            eye = np.asarray(f["eye"], np.float32)
-            r.look(eye, eye + 10.0 * np.asarray(f["dir"], np.float32), 90.0)
+            update_frame(view, f.play_t)
+            eye = np.asarray(f.eye, np.float32)
+            r.look(eye, eye + 10.0 * np.asarray(f.gaze, np.float32), 90.0)
             r.render()
         render_only = time.perf_counter() - t0
         close_play(view)
@@ -127,7 +129,7 @@ def bench_rep(size: tuple[int, int]) -> None:
     fps_rep = res.fps
     fps_render = n / render_only
     print(f"full offscreen training rep at {size[0]}x{size[1]} ({n} frames, scripted trainee, recording on):")
-    loop_fps = (len(frames) - 1) / (frames[-1]["w"] - frames[0]["w"])
+    loop_fps = (len(frames) - 1) / (frames[-1].wall_t - frames[0].wall_t)
     print(f"  frame loop {loop_fps:.1f} fps ({1e3 / loop_fps:.2f} ms/frame: pose, gaze, metrics, recording, labels, "
           f"render); whole session {fps_rep:.1f} fps (with scene setup, CP and summary)")
     print(f"  baseline: the same frames from the same eye poses rendered alone {fps_render:.1f} fps "

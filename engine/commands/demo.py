@@ -26,19 +26,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.session_summary import summary_text
-
-    from .train import choose_backend, train
+    from engine.training.launch import open_session, train
+    from engine.training.session.summary import summary_text
 
     t0 = time.monotonic()
-    backend = choose_backend(args.backend, say=print)
-    headless = backend == "offscreen"
-    print(f"qbvr demo: built-in drill on the {backend} backend"
-          + (" with the scripted trainee" if headless else "") + " ...", flush=True)
-    res = train("builtin", backend=backend, trainee="scripted" if headless else None, out=args.out,
-                store=args.store, size=(640, 360) if headless else None)
-    print(summary_text(res["summary"]))
-    print(f"session: {res['directory']}")
-    print(f"report:  {res['directory'] / 'report'} ({len(res['report'])} plots)")
-    print(f"done in {time.monotonic() - t0:.1f} s ({res['frames']} frames at {res['fps']:.0f} fps)")
+    with open_session(args.backend, size={"offscreen": (640, 360)}, title="qbvr demo", say=print) as session:
+        print(f"qbvr demo: built-in drill on the {session.backend} backend with the {session.trainee.name} trainee ...",
+              flush=True)
+        res = train("builtin", session=session, out=args.out, store=args.store)
+    print(summary_text(res.summary))
+    print(f"session: {res.directory}")
+    print(f"report:  {res.directory / 'report'} ({len(res.report)} plots)")
+    print(f"done in {time.monotonic() - t0:.1f} s ({res.frames} frames at {res.fps:.0f} fps)")
     return 0

@@ -3,10 +3,13 @@
 Every headset frame comes with the time its photons will reach the eyes (`predicted_display_time`, an XrTime in
 nanoseconds). Play time and gaze samples use that time, not the time the CPU happened to run: the player sees
 the play at exactly the instant the frame is shown. The clock anchors play time to the first display time,
-stops while the rep is paused (focus lost, headset off) and resumes without a jump.
+stops while the rep is paused (focus lost, headset off) and resumes without a jump. `HeadsetClock` is the
+training loop's frame clock in a headset.
 """
 
 from __future__ import annotations
+
+from engine.training.clock import FrameClock
 
 NS = 1_000_000_000
 
@@ -65,3 +68,26 @@ class DisplayClock:
             self._last_ns = self._anchor_ns
             self._anchor_t = t
         return self.play_time(xr_time_ns)
+
+
+class HeadsetClock(FrameClock):
+    """Play time of a headset frame: the runtime paces the loop (xrWaitFrame) and play time comes from the
+    frame's predicted display time (`engine.xr.headset.HeadsetBackend`)."""
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    def start(self, t0: float) -> None:
+        self.backend.start_clock(t0)
+
+    def next(self) -> float | None:
+        f = self.backend.wait()
+        if f is None or not f.should_render:
+            if f is not None:
+                self.backend.skip_frame()
+            return None
+        return float(f.play_time)
+
+    def abandon(self) -> None:
+        """The rep ended on a waited frame that will not be drawn."""
+        self.backend.skip_frame()

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.trainee import FrameInfo, GazeInput, RepInfo, ThrowInput, pick_receiver
+from engine.training.trainee import FrameInfo, GazeInput, RepInfo, ThrowInput, Trainee, pick_receiver
 
 from .headset import HeadsetBackend, HeadsetFrame
 
 AIM_MAX_DEG = 10.0  # a controller ray is less precise than a mouse crosshair
 
 
-class HeadsetTrainee:
-    """A `engine.trainee.Trainee` driven by a headset (real or scripted) through `HeadsetBackend`."""
+class HeadsetTrainee(Trainee):
+    """A `engine.training.trainee.Trainee` driven by a headset (real or scripted) through `HeadsetBackend`; no
+    crosshair (the controller aims) and no result hold yet (the rep's outcome is not drawn in the headset)."""
 
     name = "headset"
 

@@ -1,12 +1,12 @@
 """The trainee behind a small interface: where his eyes point each frame and when he throws to whom.
 
-The training loop (`engine.training`) asks a `Trainee` once per frame for a `GazeInput` (gaze ray, head
+The training loop (`engine.training.loop`) asks a `Trainee` once per frame for a `GazeInput` (gaze ray, head
 direction, source) and a `ThrowInput` (or None). Three kinds exist:
 
 - `ScriptedTrainee`: a SPEC of looks and a throw, for tests, benchmarks and headless demos;
 - `DesktopTrainee`: mouse-look (the cursor's offset from the window centre turns the head) and a click on a
   receiver, or the number key shown next to him;
-- a headset trainee (issue 7) reads head/eye poses and the trigger from the OpenXR backend.
+- `engine.xr.trainee.HeadsetTrainee` reads head/eye poses and the trigger from the OpenXR backend.
 
 SPEC (`--trainee scripted:SPEC`): comma-separated steps `WHO@T` (look at WHO from T seconds after the snap) and
 `throw=WHO@T` (throw to WHO at T). WHO is a receiver key `1`-`9` (the numbers shown next to the eligible
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -90,12 +90,27 @@ class ThrowInput:
     how: str  # "script", "click", "key", "trigger"
 
 
+@runtime_checkable
 class Trainee(Protocol):
-    name: str
+    """Gaze and throw input of a rep. Implementations subclass it to inherit the defaults below."""
+
+    name: str = ""  # "scripted", "desktop", "headset": recorded, and picks the overlay's how-to-throw line
+    spec: str | None = None  # how it was configured (a scripted SPEC), recorded in the session header
+    crosshair: bool = False  # it aims with the centre of the view: the overlay draws a crosshair there
+    result_hold_s: float = 0.0  # seconds a rep's outcome stays on screen before the next rep (0: none)
+
+    @property
+    def rep_spec(self) -> str | None:
+        """What it will do this rep (a scripted trainee's steps), recorded with the rep; None for a person."""
+        return None
 
     def begin_rep(self, rep: RepInfo) -> None: ...
 
     def gaze(self, frame: FrameInfo) -> GazeInput: ...
+
+    def raw_inputs(self) -> list[str]:
+        """This frame's key and button events, recorded in the session stream (none by default)."""
+        return []
 
     def throw(self, frame: FrameInfo) -> ThrowInput | None: ...
 
@@ -157,7 +172,7 @@ def default_spec(n_receivers: int, stop_t: float) -> str:
     return ",".join(steps)
 
 
-class ScriptedTrainee:
+class ScriptedTrainee(Trainee):
     """Looks and throws as a SPEC says (see the module docstring); head gaze, so the head turns with the eyes."""
 
     name = "scripted"
@@ -289,17 +304,20 @@ def pick_receiver(rep: RepInfo, joints: np.ndarray, eye: np.ndarray, direction: 
 
 
 @dataclass
-class DesktopTrainee:
-    """Mouse-look and click (or number keys) in a desktop window; esc quits the session."""
+class DesktopTrainee(Trainee):
+    """Mouse-look and click (or number keys) in a desktop window; esc quits the session. A click throws at the
+    crosshair; the outcome of each rep stays on screen for `result_hold_s`."""
 
     window: object
     name: str = "desktop"
+    crosshair: bool = True
+    result_hold_s: float = 1.5
     look: MouseLook = field(default_factory=MouseLook)
     keys: object = None  # an `engine.input.KeyboardMouse` (poll() -> event names, mouse() -> (x, y) or None)
 
     def __post_init__(self):
         if self.keys is None:
-            from .input import KeyboardMouse
+            from engine.input import KeyboardMouse
             self.keys = KeyboardMouse(self.window)
         if hasattr(self.window, "request_properties"):
             # the cursor turns the head and the click throws at the crosshair: a visible cursor elsewhere misleads

@@ -3,14 +3,10 @@
     SESSION/stream.msgpack   one msgpack map per record, appended; written out at least every 0.5 s
     SESSION/summary.json     written atomically at the end; recomputable from the stream (`qbvr report`)
 
-Records carry a kind `k`: `session` (the header: format, version, backend, trainee, start time), `rep` (a rep
-starts: play reference and key, eligible receivers, rep clock), `f` (a frame sample: play time `t`, wall time
-`w` since the session started, eye position `eye`, gaze direction `dir` (and the head's forward `head` when an
-eye tracker separates them), head `yaw`/`pitch`, gaze source `src`, the player hit `hit` (nfl_id, 0 = none), the
-zone, the attention category `cat` and the landing point `pt`),
-`in` (an input: a throw and how it was given), `ev` (a rep event: snap, throw, sack, no_throw, end) and `end`
-(the session closed cleanly). A process killed at any moment leaves a stream whose complete records all read
-back: `read_stream` stops at a truncated tail and reports how many bytes it dropped.
+The records are the typed, versioned records of `engine.training.session.records` (a session header, then per
+rep its start, frame samples, inputs and events, and an end record when the session closed cleanly). A process
+killed at any moment leaves a stream whose complete records all read back: `read_stream` stops at a truncated
+or damaged tail and reports what it dropped.
 """
 
 from __future__ import annotations
@@ -18,27 +14,29 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import msgpack
 
 from replay.atomic import write_atomic
 from replay.errors import InputError
 
+from .records import (FORMAT, READS, VERSION, Record, RecordError, SessionEnd, SessionHeader, from_record,
+                      header_version)
+
 STREAM = "stream.msgpack"
 SUMMARY = "summary.json"
-FORMAT = "qbvr-session"
-VERSION = 1
 FLUSH_INTERVAL_S = 0.5
+R = TypeVar("R")
 
 
 class SessionWriter:
     """Appends records to `SESSION/stream.msgpack`; buffered, written out whenever `FLUSH_INTERVAL_S` has passed
     since the last write (checked on every record) and on `flush()` / `close()`."""
 
-    def __init__(self, directory: str | os.PathLike, header: dict[str, Any], *,
+    def __init__(self, directory: str | os.PathLike, header: SessionHeader, *,
                  flush_interval: float = FLUSH_INTERVAL_S, clock: Callable[[], float] = time.monotonic):
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -54,16 +52,15 @@ class SessionWriter:
         self._last_flush = self.t0
         self.flushes = 0
         self.records = 0
-        self.write({"k": "session", "format": FORMAT, "version": VERSION, "epoch": time.time(),
-                    "flush_s": flush_interval, **header})
+        self.write(replace(header, epoch=time.time(), flush_s=flush_interval))
         self.flush()
 
     def wall(self) -> float:
-        """Seconds since the session started (the `w` of records)."""
+        """Seconds since the session started (the `wall_t` of records)."""
         return self._clock() - self.t0
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._buf += self._packer.pack(record)
+    def write(self, record: Record) -> None:
+        self._buf += self._packer.pack(record.to_record())
         self.records += 1
         if self._clock() - self._last_flush >= self.flush_interval:
             self.flush()
@@ -84,7 +81,7 @@ class SessionWriter:
     def close(self) -> None:
         if self._fd < 0:
             return
-        self.write({"k": "end", "w": round(self.wall(), 4)})
+        self.write(SessionEnd(self.wall()))
         self.flush(sync=True)
         os.close(self._fd)
         self._fd = -1
@@ -101,23 +98,25 @@ class StreamContents:
     """Every complete record of a stream, and what was lost at its tail."""
 
     path: Path
-    records: list[dict[str, Any]]
+    records: list[Record]
     size: int
     consumed: int  # bytes of complete records
     problem: str = ""  # why reading stopped before the end ("" when it did not)
-    header: dict[str, Any] = field(default_factory=dict)
+    header: SessionHeader = field(default_factory=SessionHeader)
+    version: int = VERSION  # the format the stream was written in
 
     @property
     def complete(self) -> bool:
-        """True when the session closed cleanly (its `end` record is present)."""
-        return any(r.get("k") == "end" for r in self.records[-1:])
+        """True when the session closed cleanly (its end record is present)."""
+        return bool(self.records) and isinstance(self.records[-1], SessionEnd)
 
     @property
     def dropped_bytes(self) -> int:
         return self.size - self.consumed
 
-    def of_kind(self, kind: str, rep: int | None = None) -> list[dict[str, Any]]:
-        return [r for r in self.records if r.get("k") == kind and (rep is None or r.get("rep") == rep)]
+    def of_type(self, kind: type[R], rep: int | None = None) -> list[R]:
+        """The records of one type (e.g. `FrameSample`), of one rep when `rep` is given."""
+        return [r for r in self.records if type(r) is kind and (rep is None or getattr(r, "rep", None) == rep)]
 
 
 def stream_path(session: str | os.PathLike) -> Path:
@@ -137,12 +136,13 @@ def read_stream(session: str | os.PathLike) -> StreamContents:
                          expected="a session directory written by `qbvr train`") from None
     unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=max(len(data), 1 << 20))
     unpacker.feed(data)
-    records: list[dict[str, Any]] = []
+    records: list[Record] = []
     consumed = 0
     problem = ""
+    version = None
     while True:
         try:
-            rec = unpacker.unpack()
+            raw = unpacker.unpack()
         except msgpack.OutOfData:
             if consumed < len(data):
                 problem = f"truncated record at byte {consumed} ({len(data) - consumed} bytes dropped)"
@@ -150,15 +150,31 @@ def read_stream(session: str | os.PathLike) -> StreamContents:
         except (msgpack.ExtraData, msgpack.FormatError, msgpack.StackError, ValueError, TypeError) as e:
             problem = f"damaged record at byte {consumed}: {e}"
             break
-        if not isinstance(rec, dict) or "k" not in rec:
-            problem = f"record at byte {consumed} is not a session record"
+        if version is None:
+            version = _header_version(path, raw)
+        try:
+            records.append(from_record(raw, version))
+        except RecordError as e:
+            problem = f"record at byte {consumed} is not a session record: {e}"
             break
-        records.append(rec)
         consumed = unpacker.tell()
-    if not records or records[0].get("k") != "session" or records[0].get("format") != FORMAT:
+    if not records:  # empty, or the header itself damaged
+        raise InputError(path, "not a qbvr session stream (no session header record)" + (f": {problem}" if problem
+                         else ""), expected=f"a stream starting with a {FORMAT!r} header")
+    return StreamContents(path, records, len(data), consumed, problem, records[0], version)
+
+
+def _header_version(path: Path, first: Any) -> int:
+    """The format version of a stream from its first record; an InputError when it is not a session header or
+    comes from a newer qbvr."""
+    version = header_version(first)
+    if version is None:
         raise InputError(path, "not a qbvr session stream (no session header record)",
                          expected=f"a stream starting with a {FORMAT!r} header")
-    return StreamContents(path, records, len(data), consumed, problem, records[0])
+    if version not in READS:
+        raise InputError(path, f"session stream format version {version} is not one this qbvr reads",
+                         expected=f"version {' or '.join(map(str, READS))} (a newer qbvr wrote it?)")
+    return version
 
 
 def write_summary(session: str | os.PathLike, summary: dict[str, Any]) -> Path:

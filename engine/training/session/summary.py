@@ -10,25 +10,25 @@ import numpy as np
 
 from replay.play import Play
 
-from .gaze_metrics import GazeTracker
-from .scoring import score_rep
-from .session_log import StreamContents
+from ..gaze_metrics import GazeTracker
+from ..scoring import score_rep
+from .records import FrameSample, RepEvent, RepStart, Throw
+from .stream import StreamContents
 
 PlayLoader = Callable[[str], Play]
 
 
-def rep_gaze(frames: list[dict[str, Any]], receivers: list[int], decision_t: float | None,
+def rep_gaze(frames: list[FrameSample], receivers: list[int], decision_t: float | None,
              end_t: float | None, chosen: int | None) -> dict[str, Any]:
     """Gaze metrics of one rep from its frame records, up to the decision (else the last frame / `end_t`)."""
     tr = GazeTracker(receivers)
     stop = decision_t if decision_t is not None else end_t
     for f in frames:
-        if stop is not None and f["t"] > stop + 1e-9:
+        if stop is not None and f.play_t > stop + 1e-9:
             break
-        tr.update(f["t"], np.asarray(f["dir"], np.float64), int(f.get("hit") or 0), f.get("zone", ""),
-                  f.get("cat", "other"), float(f.get("pitch", 0.0)))
+        tr.update(f.play_t, np.asarray(f.gaze, np.float64), f.hit_nfl_id, f.zone, f.category, float(f.head_pitch))
     if stop is None and frames:
-        stop = frames[-1]["t"]
+        stop = frames[-1].play_t
     tr.finish(stop if stop is not None else 0.0)
     return tr.result(decision_t, chosen)
 
@@ -39,37 +39,41 @@ def summarize(contents: StreamContents, load_play: PlayLoader,
     decision score. Reps cut short by a killed process are marked `complete: false` and scored as far as they
     got (no decision)."""
     h = contents.header
-    reps = []
-    for rec in contents.of_kind("rep"):
-        n = rec["rep"]
-        frames = contents.of_kind("f", n)
-        events = contents.of_kind("ev", n)
-        throws = [r for r in contents.of_kind("in", n) if r.get("kind") == "throw"]
-        end = next((e for e in events if e["name"] in ("throw", "sack", "no_throw", "quit")), None)
-        outcome = end["name"] if end else "incomplete"
-        throw_t = throws[0]["t"] if throws and outcome == "throw" else None
-        chosen = int(throws[0]["nfl_id"]) if throws and outcome == "throw" else None
-        receivers = [int(r["nfl_id"]) for r in rec["receivers"]]
-        gaze = rep_gaze(frames, receivers, throw_t, end["t"] if end else None, chosen)
-        play = load_play(rec["play"])
-        score = score_rep(play, outcome=outcome if outcome in ("throw", "sack", "no_throw") else "no_throw",
-                          throw_t=throw_t, chosen=chosen, cp_fn=cp_fn)
-        score["outcome"] = outcome
-        walls = [f["w"] for f in frames]
-        fps = (len(walls) - 1) / (walls[-1] - walls[0]) if len(walls) > 1 and walls[-1] > walls[0] else None
-        reps.append({
-            "rep": n, "play": rec["play"], "key": rec["key"], "title": rec.get("title", ""), "note": rec.get("note", ""),
-            "complete": end is not None, "end_t": None if end is None else end["t"],
-            "pressure_t": rec.get("pressure_t"), "pressure_how": rec.get("pressure_how"),
-            "frames": len(frames), "fps": None if fps is None else round(fps, 1),
-            "receivers": rec["receivers"], "players": rec.get("players", {}), "score": score, "gaze": gaze,
-        })
+    reps = [rep_summary(contents, rec, load_play, cp_fn) for rec in contents.of_type(RepStart)]
     return {
         "format": "qbvr-session-summary", "version": 1, "session": contents.path.parent.name,
         "totals": totals(reps),
-        "started": h.get("started"), "backend": h.get("backend"), "trainee": h.get("trainee"),
-        "target": h.get("target"), "complete": contents.complete, "dropped_bytes": contents.dropped_bytes,
+        "started": h.started, "backend": h.backend, "trainee": h.trainee,
+        "target": h.target, "complete": contents.complete, "dropped_bytes": contents.dropped_bytes,
         "stream_problem": contents.problem, "reps": reps,
+    }
+
+
+def rep_summary(contents: StreamContents, rec: RepStart, load_play: PlayLoader,
+                cp_fn: Callable[[Play, float], dict[int, float]] | None = None) -> dict[str, Any]:
+    """One rep of `summary.json`: how it ended, its gaze metrics and its decision score."""
+    n = rec.rep
+    frames = contents.of_type(FrameSample, n)
+    throws = contents.of_type(Throw, n)
+    end = next((e for e in contents.of_type(RepEvent, n) if e.ends_rep), None)
+    outcome = end.name if end else "incomplete"
+    throw_t = throws[0].play_t if throws and outcome == "throw" else None
+    chosen = int(throws[0].nfl_id) if throws and outcome == "throw" else None
+    receivers = [int(r.nfl_id) for r in rec.receivers]
+    gaze = rep_gaze(frames, receivers, throw_t, end.play_t if end else None, chosen)
+    play = load_play(rec.play_ref)
+    score = score_rep(play, outcome=outcome if outcome in ("throw", "sack", "no_throw") else "no_throw",
+                      throw_t=throw_t, chosen=chosen, cp_fn=cp_fn)
+    score["outcome"] = outcome
+    walls = [f.wall_t for f in frames]
+    fps = (len(walls) - 1) / (walls[-1] - walls[0]) if len(walls) > 1 and walls[-1] > walls[0] else None
+    return {
+        "rep": n, "play": rec.play_ref, "key": rec.play_key, "title": rec.title, "note": rec.note,
+        "complete": end is not None, "end_t": None if end is None else end.play_t,
+        "pressure_t": rec.pressure_t, "pressure_how": rec.pressure_how,
+        "frames": len(frames), "fps": None if fps is None else round(fps, 1),
+        "receivers": [r.to_record() for r in rec.receivers],
+        "players": {str(k): v for k, v in rec.players.items()}, "score": score, "gaze": gaze,
     }
 
 

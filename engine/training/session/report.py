@@ -13,8 +13,9 @@ import numpy as np
 from replay.atomic import write_atomic
 from replay.play import FIELD_WIDTH, Play
 
-from .session_log import StreamContents
-from .session_summary import receiver_name
+from .records import FrameSample
+from .stream import StreamContents
+from .summary import receiver_name
 
 YARD = 0.9144
 CAT_COLORS = {"downfield": "#2a7fd4", "rush": "#d4402a", "other": "#999999"}
@@ -28,25 +29,25 @@ def _save(fig, path: Path) -> Path:
 
 
 def _marks(ax, rep: dict[str, Any]) -> None:
+    """Vertical lines at the snap, the decision (or how the rep ended) and the real release, labelled above the
+    plot (offsets in points, so the labels clear the title whatever the figure's height)."""
     s = rep["score"]
-    ax.axvline(0.0, color="k", lw=0.8, ls=":")
-    ax.text(0.0, 1.01, "snap", transform=ax.get_xaxis_transform(), ha="center", fontsize=8)
+
+    def mark(t: float, label: str, color: str, rise: float, **line) -> None:
+        ax.axvline(t, color=color, **line)
+        ax.annotate(label, (t, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(0, rise),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=8, color=color)
+
+    mark(0.0, "snap", "k", 2, lw=0.8, ls=":")
     if s["decision_t"] is not None:
-        ax.axvline(s["decision_t"], color="#1a9e3a", lw=1.6)
-        ax.text(s["decision_t"], 1.01, "throw", transform=ax.get_xaxis_transform(), ha="center", fontsize=8,
-                color="#1a9e3a")
+        mark(s["decision_t"], "throw", "#1a9e3a", 2, lw=1.6)
     elif rep.get("end_t") is not None:
-        ax.axvline(rep["end_t"], color="#c0392b", lw=1.6)
-        ax.text(rep["end_t"], 1.01, s["outcome"].replace("_", " "), transform=ax.get_xaxis_transform(),
-                ha="center", fontsize=8, color="#c0392b")
-    real = s["real"]["release_t"]
-    if real is not None:
-        ax.axvline(real, color="#7d3c98", lw=1.0, ls="--")
-        ax.text(real, 1.06, "real release", transform=ax.get_xaxis_transform(), ha="center", fontsize=8,
-                color="#7d3c98")
+        mark(rep["end_t"], s["outcome"].replace("_", " "), "#c0392b", 2, lw=1.6)
+    if s["real"]["release_t"] is not None:
+        mark(s["real"]["release_t"], "real release", "#7d3c98", 12, lw=1.0, ls="--")
 
 
-def plot_gaze_timeline(rep: dict[str, Any], frames: list[dict[str, Any]], path: Path) -> Path:
+def plot_gaze_timeline(rep: dict[str, Any], frames: list[FrameSample], path: Path) -> Path:
     """Lanes: one per eligible receiver, then other players downfield / on the rush, field zones, sky."""
     import matplotlib
     matplotlib.use("Agg")
@@ -56,11 +57,11 @@ def plot_gaze_timeline(rep: dict[str, Any], frames: list[dict[str, Any]], path: 
     labels = [receiver_name(rep, r["nfl_id"]) for r in rep["receivers"]]
     n = len(labels)
     labels += ["other player downfield", "rusher / blocker", "field downfield", "field behind the line", "sky / out"]
-    t = np.array([f["t"] for f in frames])
+    t = np.array([f.play_t for f in frames])
     lane = np.empty(len(frames))
     color = []
     for k, f in enumerate(frames):
-        hit, cat, zone = int(f.get("hit") or 0), f.get("cat"), f.get("zone")
+        hit, cat, zone = f.hit_nfl_id, f.category, f.zone
         if hit in recv:
             lane[k] = recv[hit]
         elif hit:
@@ -85,7 +86,7 @@ def plot_gaze_timeline(rep: dict[str, Any], frames: list[dict[str, Any]], path: 
     title = f"rep {rep['rep']} {rep['key']}: gaze target (bars: fixations on receivers)"
     if g["window_s"] > 0:
         title += f"\ndownfield {sh['downfield']:.0%}, rush {sh['rush']:.0%}, reads {g['reads']}"
-    ax.set_title(title, fontsize=10, pad=22)
+    ax.set_title(title, fontsize=10, pad=26)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     try:
@@ -125,8 +126,8 @@ def plot_cp(rep: dict[str, Any], play: Play, path: Path) -> Path:
     ax.set_ylabel("completion probability")
     q = "" if s["quality"] is None else f": CP {s['cp_chosen']:.2f} vs best {s['cp_best']:.2f} ({s['quality']:+.2f})"
     ax.set_title(f"rep {rep['rep']} {rep['key']}: CP timelines, {s['outcome'].replace('_', ' ')}{q}", fontsize=10,
-                 pad=22)
-    ax.legend(fontsize=7, loc="upper right")
+                 pad=26)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the plot: never over the decision
     ax.grid(alpha=0.3)
     fig.tight_layout()
     try:
@@ -135,7 +136,7 @@ def plot_cp(rep: dict[str, Any], play: Play, path: Path) -> Path:
         plt.close(fig)
 
 
-def plot_gaze_map(rep: dict[str, Any], frames: list[dict[str, Any]], play: Play, path: Path) -> Path:
+def plot_gaze_map(rep: dict[str, Any], frames: list[FrameSample], play: Play, path: Path) -> Path:
     """Top-down: players at the decision (or the end), receivers' paths since the snap, and every gaze landing
     point after the snap coloured by time."""
     import matplotlib
@@ -162,12 +163,12 @@ def plot_gaze_map(rep: dict[str, Any], frames: list[dict[str, Any]], play: Play,
                     weight="bold", color="#1f4e9c")
         ax.plot(play.x[f_end, c], play.y[f_end, c], "o" if off else "x", color="#1f4e9c" if off else "#b03a2e",
                 ms=6 if off else 7)
-    post = [f for f in frames if 0 <= f["t"] <= t_end + 1e-9 and f.get("pt") is not None]
+    post = [f for f in frames if 0 <= f.play_t <= t_end + 1e-9 and f.gaze_point is not None]
     if post:
-        pts = np.array([f["pt"] for f in post]) / YARD
-        sc = ax.scatter(pts[:, 0], pts[:, 1], c=[f["t"] for f in post], cmap="viridis", s=10, zorder=5)
+        pts = np.array([f.gaze_point for f in post]) / YARD
+        sc = ax.scatter(pts[:, 0], pts[:, 1], c=[f.play_t for f in post], cmap="viridis", s=10, zorder=5)
         fig.colorbar(sc, ax=ax, label="seconds from the snap", shrink=0.8)
-    eye = np.array(frames[-1]["eye"]) / YARD if frames else None
+    eye = np.array(frames[-1].eye) / YARD if frames else None
     if eye is not None:
         ax.plot(eye[0], eye[1], "*", color="#f1c40f", ms=14, mec="k", zorder=6)
     ax.set_xlim(los - 15, los + 40)
@@ -189,7 +190,7 @@ def write_report(summary: dict[str, Any], contents: StreamContents, load_play: C
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for rep in summary["reps"]:
-        frames = contents.of_kind("f", rep["rep"])
+        frames = contents.of_type(FrameSample, rep["rep"])
         play = load_play(rep["play"])
         n = rep["rep"]
         paths.append(plot_gaze_timeline(rep, frames, out_dir / f"rep{n}_gaze.png"))
