@@ -17,6 +17,7 @@ from typing import Callable
 
 import numpy as np
 
+from replay.field_frame import FIELD, YARD
 from replay.play import Play
 from scenes.cameras import CAMERAS, CameraPose, Orbit, camera_pose, line_of_scrimmage_m
 from scenes.hud import Hud
@@ -25,7 +26,6 @@ from scenes.pose_source import PoseSource
 
 from .renderer import Renderer
 
-YARD = 0.9144
 BALL_HIDDEN_NEAR_EYE_M = 0.75
 
 
@@ -70,7 +70,7 @@ def open_play(renderer: Renderer, play: Play, *, camera: str = "qb", hud: bool =
     if hud and renderer.overlay is not None:
         h = Hud(play, renderer.aspect, t_range=t_range, show_keys=show_keys)
         h.root.reparent_to(renderer.overlay)
-    orbit = Orbit(target=np.array([line_of_scrimmage_m(play), 160 / 6 * YARD, 0.0], np.float32))
+    orbit = Orbit(target=np.array([line_of_scrimmage_m(play), FIELD.centre_y * YARD, 0.0], np.float32))
     view = PlayView(renderer, scene, h, orbit=orbit)
     view.set_camera(camera)
     return view
@@ -91,7 +91,7 @@ def update_frame(view: PlayView, t: float) -> None:
         qb = view.scene.qb
         root = joints[qb, 0] if qb is not None and np.all(np.isfinite(joints[qb, 0])) else None
         pos = (root[0], root[1], 0.0) if root is not None else (line_of_scrimmage_m(view.scene.play) - 7 * YARD,
-                                                                 160 / 6 * YARD, 0.0)
+                                                                 FIELD.centre_y * YARD, 0.0)
         r.place_rig(pos, -90.0)
         view.scene.figures.set_eye(np.array([pos[0], pos[1], 1.7], np.float32))
     else:

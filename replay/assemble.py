@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .description import match_player, passer_name
 from .errors import PlayError
-from .events import PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
+from .events import LIVE_END_EVENTS, PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
 from .play import (DEFENSIVE_LINE, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play,
                    PlayMeta, Roster)
+from .roles import infer_passer
 from .teams import canonical_team
 
 MAX_FILLED_GAP = 3  # frames; longer gaps are flagged, never invented
@@ -278,11 +278,6 @@ def _fill_gaps(arrays: dict[str, np.ndarray], flags: dict[str, str]) -> None:
         flags["partial_tracks"] = f"{edge} players are not tracked over the whole play"
 
 
-LIVE_END_EVENTS = {"tackle", "out_of_bounds", "touchdown", "pass_outcome_incomplete", "pass_outcome_touchdown",
-                   "qb_sack", "qb_strip_sack",
-                   "safety", "fair_catch", "touchback", "punt_downed", "qb_kneel", "qb_spike"}
-
-
 def _drop_wonky_ball(bx: np.ndarray, by: np.ndarray, snap_i: int, events: list[tuple[int, str]],
                      flags: dict[str, str]) -> None:
     """While the ball is live, a position off the field is a tracking error (BDB 2021's "wonky" ball): drop it.
@@ -337,35 +332,6 @@ def _qb_col(roster: Roster) -> int | None:
     return int(idx[0]) if len(idx) else None
 
 
-def _infer_passer(roster: Roster, arrays: dict[str, np.ndarray], ball: tuple[np.ndarray, np.ndarray], snap_i: int,
-                  events: list[tuple[int, str]], description: str = "") -> int | None:
-    """The passer the description names, else the offensive player holding the ball just before the release
-    (fake punts, trick plays), else the QB nearest the ball at the snap."""
-    named = passer_name(description)
-    if named:
-        i = match_player(named, roster.name, roster.side == "off")
-        if i is not None:
-            return i
-    off = np.flatnonzero((roster.side == "off") & ~np.isin(roster.position.astype(str), list(OFFENSIVE_LINE)))
-    release = next((i for i, e in events if e in RELEASE_EVENTS and i >= snap_i), None)
-    bx, by = ball
-    if release is not None and len(off):
-        # the ball is already leaving the hand on the release frame: look at the frames just before it
-        frames = np.arange(max(snap_i, release - 3), max(snap_i + 1, release))
-        d = np.hypot(arrays["x"][frames][:, off] - bx[frames, None], arrays["y"][frames][:, off] - by[frames, None])
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            md = np.nanmean(d, axis=0)
-        if np.isfinite(md).any() and np.nanmin(md) < 3.0:
-            return int(off[np.nanargmin(md)])
-    qbs = np.flatnonzero((roster.position == "QB") & (roster.side == "off"))
-    if len(qbs) > 1 and np.isfinite(bx[snap_i]):
-        d = np.hypot(arrays["x"][snap_i, qbs] - bx[snap_i], arrays["y"][snap_i, qbs] - by[snap_i])
-        if np.isfinite(d).any():
-            return int(qbs[np.nanargmin(d)])
-    return int(qbs[0]) if len(qbs) else None
-
-
 def _assign_roles(roster: Roster, arrays: dict[str, np.ndarray], ball: tuple[np.ndarray, np.ndarray], snap_i: int,
                   events: list[tuple[int, str]], meta: PlayMeta, ctx: PlayContext) -> None:
     """Roles from the source where it has them; on dropbacks without them, inferred from the tracks."""
@@ -385,7 +351,7 @@ def _assign_roles(roster: Roster, arrays: dict[str, np.ndarray], ball: tuple[np.
     end = min(end, snap_i + int(4 * FPS))
     los = meta.los_x if meta.los_x is not None else np.nanmedian(x[snap_i])
     window = x[snap_i:max(end, snap_i + 1)]
-    passer = _infer_passer(roster, arrays, ball, snap_i, events, meta.description)
+    passer = infer_passer(roster, arrays["x"], arrays["y"], *ball, snap_i, events, meta.description)
     with np.errstate(invalid="ignore"):
         max_x = np.nanmax(np.where(np.isnan(window), -np.inf, window), axis=0)
         min_x = np.nanmin(np.where(np.isnan(window), np.inf, window), axis=0)

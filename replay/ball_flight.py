@@ -1,5 +1,5 @@
 """The ball in 3D: on the ground at the spot until the snap, in the holder's hand while carried, and on a
-ballistic arc between hands (the snap, the pass from the QB's hand at pass_forward to the catch, kicks).
+ballistic arc between hands (the snap, the pass from the passer's hand at the release to the catch, kicks).
 
 `plan_ball` decides who holds the ball when, from the 2D ball track and the events (needed before the arms are
 posed); `ball_positions` turns the plan plus the posed hands into the 3D path.
@@ -11,15 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .events import PASS_END_EVENTS
+from .field_frame import YARD
 from .play import Play
-from .timebase import YARD, sample_ball_track, sample_tracks
+from .roles import HOLD_IN, HOLD_OUT, passer, release_time
+from .timebase import sample_ball_track, sample_tracks, true_runs
 
 G = 9.81
 BALL_REST_Z = 0.11  # m, ball centre when it lies on the turf
-RELEASE_EVENTS = ("pass_forward", "pass_shovel")
-ARRIVAL_EVENTS = ("pass_arrived", "pass_outcome_caught", "pass_outcome_incomplete", "pass_outcome_interception",
-                  "pass_outcome_touchdown", "pass_tipped")
-HOLD_IN, HOLD_OUT = 1.0, 1.6  # yd: hysteresis for "the nearest player holds the ball"
 MIN_FLIGHT_SPEED = 6.0  # yd/s: a loose ball slower than this rolls on the ground instead of flying
 
 
@@ -35,22 +34,6 @@ class BallPlan:
     t_release: float | None = None
     t_arrive: float | None = None
     snapped: bool = True
-
-
-def find_thrower(play: Play, t_release: float) -> int | None:
-    """The offensive player holding the ball in the half second before the release: nearest to the ball on
-    median over those frames (the roster's passer role can point at a blocker when the ball jumps at release)."""
-    f1 = play.frame_at(t_release)
-    f0 = max(0, f1 - 5)
-    if f1 <= f0:
-        return play.passer()
-    bx, by = sample_ball_track(play, play.t[f0:f1])
-    d = np.hypot(play.x[f0:f1] - bx[:, None], play.y[f0:f1] - by[:, None])
-    d = np.where((play.roster.side[None, :] == "off") & np.isfinite(d), d, np.inf)
-    med = np.median(d, axis=0)  # inf for players without positions in the window
-    if not np.isfinite(med).any():
-        return play.passer()
-    return int(np.argmin(med))
 
 
 def plan_ball(play: Play, times: np.ndarray) -> BallPlan:
@@ -79,12 +62,11 @@ def plan_ball(play: Play, times: np.ndarray) -> BallPlan:
     holder[times < 0] = -1  # before the snap (or the kick) the ball lies at the spot
     bx, by = sample_ball_track(play, times)
 
-    rel = play.first_event(*RELEASE_EVENTS)
-    thrower = t_rel = t_arr = None
-    if rel is not None:
-        t_rel = float(play.t[rel[1]])
-        thrower = find_thrower(play, t_rel)
-        later = [float(play.t[i]) for i, e in play.events if e in ARRIVAL_EVENTS and play.t[i] > t_rel]
+    t_rel = release_time(play)
+    thrower = t_arr = None
+    if t_rel is not None:
+        thrower = passer(play)
+        later = [float(play.t[i]) for i, e in play.events if e in PASS_END_EVENTS and play.t[i] > t_rel]
         t_arr = min(later) if later else None
         if thrower is not None:
             # the thrower holds from his last pick-up before the release (at least the final 0.6 s)
@@ -103,13 +85,6 @@ def plan_ball(play: Play, times: np.ndarray) -> BallPlan:
                     t_arrive=t_arr, snapped=snapped)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) index pairs of the True runs of a 1D mask."""
-    m = np.concatenate([[False], mask, [False]]).astype(np.int8)
-    d = np.diff(m)
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
-
-
 def ball_positions(plan: BallPlan, hand: np.ndarray) -> np.ndarray:
     """3D ball [T, 3] (metres, world) from the plan and every player's ball hand [T, P, 3]."""
     T = len(plan.times)
@@ -120,7 +95,7 @@ def ball_positions(plan: BallPlan, hand: np.ndarray) -> np.ndarray:
     tx = np.nan_to_num(plan.track_x * YARD, nan=0.0)
     ty = np.nan_to_num(plan.track_y * YARD, nan=0.0)
     ground = np.stack([tx, ty, np.full(T, BALL_REST_Z)], -1)
-    for a, b in _runs(~held):
+    for a, b in true_runs(~held):
         pre_snap = plan.times[a:b] < 0
         # before the snap: at the spot on the ground
         out[a:b][pre_snap] = ground[a:b][pre_snap]

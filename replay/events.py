@@ -11,10 +11,18 @@ AUTO_EVENTS = {
     "autoevent_passforward": "pass_forward",
     "autoevent_passinterrupted": "pass_interrupted",
 }
-RELEASE_EVENTS = ("pass_forward", "pass_shovel")
-PASS_END_EVENTS = ("pass_arrived", "pass_outcome_caught", "pass_outcome_incomplete",
-                   "pass_outcome_interception", "pass_outcome_touchdown", "pass_tipped", "pass_interrupted")
+# The one set of event names the engine decides by (the readers map every source's names onto these).
+RELEASE_EVENTS = ("pass_forward", "pass_shovel")  # the ball leaves the passer's hand
+OUTCOME_EVENTS = ("pass_outcome_caught", "pass_outcome_incomplete", "pass_outcome_interception",
+                  "pass_outcome_touchdown")
+ARRIVAL_EVENTS = ("pass_arrived", *OUTCOME_EVENTS)  # the ball reaches the target
+PASS_END_EVENTS = (*ARRIVAL_EVENTS, "pass_tipped", "pass_interrupted")  # the pass's flight ends (or is touched)
 SACK_EVENTS = ("qb_sack", "qb_strip_sack")
+# the dropback (the decision window) ends at the first of these
+DROPBACK_END_EVENTS = (*RELEASE_EVENTS, *SACK_EVENTS, "run", "handoff", "fumble")
+# the ball is dead: while it is live, a ball off the field is a tracking error
+LIVE_END_EVENTS = ("tackle", "out_of_bounds", "touchdown", "pass_outcome_incomplete", "pass_outcome_touchdown",
+                   *SACK_EVENTS, "safety", "fair_catch", "touchback", "punt_downed", "qb_kneel", "qb_spike")
 
 
 def clean_events(frame_idx: np.ndarray, names: np.ndarray) -> tuple[list[tuple[int, str]], list[str]]:

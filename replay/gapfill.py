@@ -12,17 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.interpolate import CubicSpline
 
+from .timebase import true_runs
+
 # measured on the DeepMimic run/walk clips (tools/bench_motion.py): the spline is best for the shortest gaps, the
 # RTS smoother up to ~0.3 s, the pose prior beyond on the run (research-notes §3 policy)
 SHORT_GAP_S = 0.1  # <= : cubic spline
 MEDIUM_GAP_S = 0.3  # <= : RTS smoother; longer: Gaussian pose prior (RTS when there is no prior)
-
-
-def nan_runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) of the True runs of a 1D bool mask."""
-    m = np.concatenate([[False], mask, [False]]).astype(np.int8)
-    d = np.diff(m)
-    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
 
 
 def rts_smooth(t: np.ndarray, obs: np.ndarray, obs_var: np.ndarray | float, *, q: float,
@@ -205,7 +200,7 @@ def fill_gaps(pos: np.ndarray, fps: float, parents: np.ndarray, *, prior: PosePr
         pri = prior.predict(pos)
         pri = _edge_corrected(pos, pri, miss, prior)
     for j in range(J):
-        for a, b in nan_runs(miss[:, j]):
+        for a, b in true_runs(miss[:, j]):
             dur = (b - a) / fps
             if dur <= SHORT_GAP_S + 1e-9 and spline is not None:
                 src = spline
@@ -236,7 +231,7 @@ def _edge_corrected(pos: np.ndarray, pred: np.ndarray, miss: np.ndarray, prior: 
     out = pred.copy()
     N, J, _ = pos.shape
     for j in range(J):
-        for a, b in nan_runs(miss[:, j]):
+        for a, b in true_runs(miss[:, j]):
             res = []
             for k in (a - 1, b):
                 if 0 <= k < N and np.isfinite(pos[k, j]).all():

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
+from .field_frame import YARD
 
 CMU_UNIT_M = 0.0564  # metres per CMU BVH length unit (1/0.45 x 2.54 cm)
 
@@ -263,7 +264,7 @@ def clip_track_play(clip: MocapClip, *, rate: float = 10.0, noise_m: float = 0.0
     rng = np.random.default_rng(seed)
     if noise_m:
         mid = mid + rng.normal(0, noise_m, mid.shape)
-    yd = mid / 0.9144 + np.asarray(origin_yd) - mid[0] / 0.9144
+    yd = (mid - mid[0]) / YARD + np.asarray(origin_yd)
     t = k / clip.fps
     vx, vy = np.gradient(yd[:, 0], t), np.gradient(yd[:, 1], t)
     lv = (ls - rs)[:, :2]

@@ -3,7 +3,7 @@
 `build_motion` precomputes joints at a fixed internal rate (60 Hz) from pose data when given, else by synthesis
 from the tracks; `PlayMotion.joints_at` then interpolates between two internal frames: the root linearly and each
 bone's direction normalised back to its fixed length, so bone lengths stay exact at any time.
-World frame: metres, Z up, x downfield (offense toward +x), world = (0.9144 x_yd, 0.9144 y_yd, z).
+World frame: metres, Z up, x downfield (offense toward +x); `replay.field_frame` converts from the play's yards.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .field_frame import YARD
 from .fusion import fuse_root
 from .gapfill import PosePrior, fill_gaps, fill_linear
 from .mocap import MocapClip, clip_track_play, read_deepmimic
@@ -85,4 +86,4 @@ def synthesis_figures(clip: MocapClip) -> dict[str, float]:
     syn = step_rate([f[:, 2] for f in feet], m.fps)
     return {"real_step_rate": real, "synth_step_rate": syn,
             "skating": max(foot_skating(f, m.fps) for f in feet),
-            "speed": float(np.median(play.s)) * 0.9144}
+            "speed": float(np.median(play.s)) * YARD}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .timebase import YARD
+from .field_frame import YARD
 
 
 def mpjpe(pred: np.ndarray, truth: np.ndarray, mask: np.ndarray | None = None) -> float:

@@ -1,8 +1,8 @@
 """The canonical, normalised play every reader produces and everything downstream consumes.
 
 Conventions (after normalisation, whatever the source):
-- x runs 0-120 yd along the field with end zones included, the offense always moving toward +x;
-  y runs 0-53.33 yd across it.
+- positions are in the field frame (`replay.field_frame`): x runs 0-120 yd along the field with end zones
+  included, the offense always moving toward +x; y runs 0-53.33 yd across it.
 - `o` and `dir` are degrees in the NFL convention: 0 = +y, increasing clockwise, so 90 = +x (downfield).
   A unit vector is (sin, cos).
 - time 0 is the snap; `t` is seconds from it.
@@ -16,8 +16,10 @@ from typing import Any, Iterator
 
 import numpy as np
 
-FIELD_LENGTH = 120.0
-FIELD_WIDTH = 160.0 / 3.0
+from .field_frame import FIELD
+
+FIELD_LENGTH = FIELD.length  # kept importable; new code uses FIELD
+FIELD_WIDTH = FIELD.width
 FPS = 10.0
 
 ROLES = ("passer", "pass_rusher", "blocker", "route_runner", "coverage")
@@ -212,13 +214,6 @@ class Play:
         if positions is not None:
             m &= np.isin(self.roster.position.astype(str), list(positions))
         return np.flatnonzero(m)
-
-    def passer(self) -> int | None:
-        """Column of the passer (role, else the offense's QB), or None."""
-        idx = self.players_where(role="passer")
-        if len(idx) == 0:
-            idx = self.players_where(side="off", positions={"QB"})
-        return int(idx[0]) if len(idx) else None
 
     def validate(self) -> None:
         """Raise ValueError when arrays disagree in shape or dtype: a Play must be internally consistent."""

@@ -24,12 +24,12 @@ import pandas as pd
 
 from .atomic import write_atomic
 from .errors import InputError, StoreError
+from .field_frame import FIELD, YARD
 from .fusion import fuse_root
 from .gapfill import PosePrior, fill_gaps
-from .play import FIELD_LENGTH, FIELD_WIDTH, Play
+from .play import Play
 from .skeleton import Skeleton, load_skeleton
 from .store import decode_array, encode_array
-from .timebase import YARD
 
 FORMAT = "qbvr-pose"
 VERSION = 1
@@ -205,8 +205,7 @@ def normalised_world(play: Play, xyz_yd: np.ndarray) -> np.ndarray:
     """Raw-frame yards [..., 3] -> world metres in the play's normalised frame (offense toward +x)."""
     p = np.asarray(xyz_yd, np.float64).copy()
     if play.meta.play_direction == "left":
-        p[..., 0] = FIELD_LENGTH - p[..., 0]
-        p[..., 1] = FIELD_WIDTH - p[..., 1]
+        p[..., 0], p[..., 1] = FIELD.turned(p[..., 0], p[..., 1])
     return p * YARD
 
 

@@ -22,9 +22,10 @@ from scipy.ndimage import minimum_filter1d
 
 from .ball_flight import BallPlan
 from .errors import InputError
+from .field_frame import YARD
 from .play import Play
 from .skeleton import Skeleton
-from .timebase import YARD, sample_tracks, unwrap_deg
+from .timebase import sample_tracks, unwrap_deg
 
 G = 9.81
 

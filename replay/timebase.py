@@ -16,8 +16,6 @@ import numpy as np
 from .errors import QbvrError
 from .play import Play
 
-YARD = 0.9144  # metres per yard
-
 
 @dataclass
 class TrackSample:
@@ -51,6 +49,12 @@ def fill_nan_columns(t: np.ndarray, a: np.ndarray, default: float | np.ndarray =
         ok = ~bad[:, p]
         out[:, p] = np.interp(t, t[ok], a[ok, p]) if ok.any() else dflt[p]
     return out
+
+
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) index pairs of the True runs of a 1D mask (frames a player holds the ball, gaps...)."""
+    m = np.diff(np.concatenate([[0], np.asarray(mask).astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(m == 1).tolist(), np.flatnonzero(m == -1).tolist()))
 
 
 def unwrap_deg(a: np.ndarray) -> np.ndarray:
@@ -150,13 +154,6 @@ def sample_ball_track(play: Play, times: np.ndarray | float) -> tuple[np.ndarray
     v = np.gradient(p, bt, axis=0) if len(bt) > 1 else np.zeros_like(p)
     pos, _, _ = hermite(bt, p, v, times)
     return pos[:, 0], pos[:, 1]
-
-
-def to_world(x_yd: np.ndarray, y_yd: np.ndarray, z_m: np.ndarray | float = 0.0) -> np.ndarray:
-    """Normalised field yards (+ height in metres) -> world metres [..., 3]: Z up, x downfield."""
-    x_yd, y_yd = np.broadcast_arrays(np.asarray(x_yd, np.float64), np.asarray(y_yd, np.float64))
-    z = np.broadcast_to(np.asarray(z_m, np.float64), x_yd.shape)
-    return np.stack([x_yd * YARD, y_yd * YARD, z], -1)
 
 
 def heading_vector(deg: np.ndarray) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Named viewpoints on a play, as plain numbers (eye, target, horizontal field of view) so they can be tested
 without rendering and used by any display backend.
 
-- `qb`: the quarterback's eyes (from his skeleton), looking downfield and slightly down; follows his dropback.
+- `qb`: the passer's eyes (from his skeleton; `replay.roles.passer`, the real thrower), looking downfield and
+  slightly down; follows his dropback.
 - `all22`: high behind the offense, the whole formation and the secondary in view.
 - `endzone`: from behind the defense, looking back at the pocket.
 - `sideline`: from the press box side, square to the line of scrimmage.
@@ -15,9 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from replay.play import FIELD_WIDTH, Play
+from replay.field_frame import FIELD, YARD
+from replay.play import Play
 
-YARD = 0.9144
 CAMERAS = ("qb", "all22", "endzone", "sideline", "free")
 QB_PITCH_DEG = -10.0
 EYE_BELOW_HEAD_TOP_M = 0.11
@@ -53,23 +54,6 @@ class Orbit:
         self.distance = float(np.clip(self.distance * (0.88 ** steps), 3.0, 250.0))
 
 
-def quarterback_index(play: Play) -> int | None:
-    """Column of the quarterback whose eyes the `qb` camera uses: the offense's QB nearest the ball at the
-    snap (several QBs can be on the field), else the play's passer."""
-    qbs = play.players_where(side="off", positions={"QB"})
-    if len(qbs) == 0:
-        return play.passer()
-    if len(qbs) == 1:
-        return int(qbs[0])
-    f = play.event_frame("ball_snap") or 0
-    bi = int(np.clip(np.searchsorted(play.ball_t, play.t[f]), 0, max(len(play.ball_t) - 1, 0)))
-    if len(play.ball_t) == 0:
-        return int(qbs[0])
-    d = np.hypot(play.x[f, qbs] - play.ball_x[bi], play.y[f, qbs] - play.ball_y[bi])
-    d = np.where(np.isfinite(d), d, np.inf)
-    return int(qbs[int(np.argmin(d))])
-
-
 def line_of_scrimmage_m(play: Play) -> float:
     """x of the line of scrimmage in metres: the play's LOS, else the ball at the snap, else midfield."""
     if play.meta.los_x is not None and np.isfinite(play.meta.los_x):
@@ -77,7 +61,7 @@ def line_of_scrimmage_m(play: Play) -> float:
     t0 = play.event_time("ball_snap") or 0.0
     if len(play.ball_t):
         return float(np.interp(t0, play.ball_t, play.ball_x)) * YARD
-    return 60.0 * YARD
+    return FIELD.midfield_x * YARD
 
 
 def eye_point(joints: np.ndarray, joint_names) -> np.ndarray:
@@ -96,7 +80,7 @@ def camera_pose(name: str, play: Play, joints: np.ndarray, joint_names, *, qb: i
                 orbit: Orbit | None = None) -> CameraPose:
     """The pose of camera `name` at the frame whose joints `[P, J, 3]` are given."""
     los = line_of_scrimmage_m(play)
-    cy = FIELD_WIDTH / 2 * YARD
+    cy = FIELD.centre_y * YARD
     if name == "qb":
         eye = None
         if qb is not None and np.all(np.isfinite(joints[qb])):
@@ -112,7 +96,7 @@ def camera_pose(name: str, play: Play, joints: np.ndarray, joint_names, *, qb: i
                           np.array([los + 1 * YARD, cy, 0.0], np.float32), 62.0)
     if name == "endzone":
         # behind the defense, but never deeper than just behind the end line (goal-line plays)
-        return CameraPose(np.array([min(los + 26 * YARD, 124 * YARD), cy, 10.0], np.float32),
+        return CameraPose(np.array([min(los + 26 * YARD, (FIELD.length + 4) * YARD), cy, 10.0], np.float32),
                           np.array([los - 3 * YARD, cy, 0.0], np.float32), 55.0)
     if name == "sideline":
         return CameraPose(np.array([los + 3 * YARD, -12 * YARD, 12.0], np.float32),

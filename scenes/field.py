@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 from panda3d.core import NodePath, TextNode, TransparencyAttrib
 
-from replay.play import FIELD_LENGTH, FIELD_WIDTH, PlayMeta
+from replay.field_frame import FIELD, YARD
+from replay.play import PlayMeta
 
 from . import palette
 from .meshes import box, make_geom, rects
 
-YARD = 0.9144
 HASH_Y = (23.583, 29.75)  # NFL hash marks, yards from the near sideline (70'9" each side, 18'6" apart)
 CROSSBAR_M, UPRIGHT_GAP_M, UPRIGHT_M = 3.05, 5.64, 10.67
 STANDS_GAP_YD = 12.0  # from the field's edge to the first row of the stands
@@ -30,29 +30,29 @@ def _ground_layers(meta: PlayMeta, off: palette.Kit, dfn: palette.Kit) -> tuple[
     def add(x0, y0, x1, y1, color):
         layers.append(((x0, y0, x1, y1), color))
 
-    W, L = FIELD_WIDTH, FIELD_LENGTH
+    W, L, E = FIELD.width, FIELD.length, int(FIELD.end_zone)
     # the surround in four pieces around the field (not under it: one layer less of overdraw)
     # out to the stands (which start STANDS_GAP_YD out), not under them
     g = STANDS_GAP_YD + 0.5
     add([-g, -g, -g, L + 2], [-g, W + 2, -2, -2], [L + g, L + g, -2, L + g], [-2, W + g, W + 2, W + 2], palette.APRON)
-    stripes = np.arange(10, 110, 5, dtype=np.float32)
+    stripes = np.arange(E, L - E, 5, dtype=np.float32)
     even = (np.arange(len(stripes)) % 2) == 0
     add(stripes[even], 0, stripes[even] + 5, W, palette.GRASS)
     add(stripes[~even], 0, stripes[~even] + 5, W, palette.GRASS_ALT)
-    add(0, 0, 10, W, off.helmet)           # the offense's own end zone (behind it)
-    add(L - 10, 0, L, W, dfn.helmet)       # the end zone the defense protects
+    add(0, 0, E, W, off.helmet)            # the offense's own end zone (behind it)
+    add(L - E, 0, L, W, dfn.helmet)        # the end zone the defense protects
     # sidelines and end lines: 6 ft white border, out of bounds
     add([-2, -2, -2, L], [-2, W, -2, -2], [L + 2, L + 2, 0, L + 2], [0, W + 2, W + 2, W + 2], palette.LINE_WHITE)
-    yl = np.arange(15, 110, 5, dtype=np.float32)
+    yl = np.arange(E + 5, L - E, 5, dtype=np.float32)
     add(yl - 0.055, 0, yl + 0.055, W, palette.LINE_WHITE)
-    add([10 - 0.11, L - 10 - 0.11], 0, [10 + 0.11, L - 10 + 0.11], W, palette.LINE_WHITE)  # goal lines, 8 in
-    hx = np.array([x for x in range(11, 110) if x % 5], np.float32)
+    add([E - 0.11, L - E - 0.11], 0, [E + 0.11, L - E + 0.11], W, palette.LINE_WHITE)  # goal lines, 8 in
+    hx = np.array([x for x in range(E + 1, int(L) - E) if x % 5], np.float32)
     for y0, y1 in ((0.33, 1.0), (HASH_Y[0] - 0.667, HASH_Y[0]), (HASH_Y[1], HASH_Y[1] + 0.667), (W - 1.0, W - 0.33)):
         add(hx - 0.055, y0, hx + 0.055, y1, palette.LINE_WHITE)
     if meta.los_x is not None and np.isfinite(meta.los_x):
         add(meta.los_x - 0.15, 0, meta.los_x + 0.15, W, palette.LOS_BLUE)
     fd = meta.first_down_x
-    if fd is not None and np.isfinite(fd) and 10 < fd < L - 10:
+    if fd is not None and np.isfinite(fd) and E < fd < L - E:
         add(fd - 0.15, 0, fd + 0.15, W, palette.FIRST_DOWN_YELLOW)
 
     verts, cols, tris, base = [], [], [], 0
@@ -75,7 +75,7 @@ def _shaded(normals: np.ndarray, color) -> np.ndarray:
 
 def _goal_post(x_line: float, back: float) -> list[tuple]:
     """Boxes (lo, hi) in metres of one goal post behind the end line at `x_line` (m); `back` = +1 / -1."""
-    cy = FIELD_WIDTH / 2 * YARD
+    cy = FIELD.centre_y * YARD
     t = 0.09
     base_x = x_line + back * 1.8
     out = [
@@ -101,11 +101,11 @@ def _solids() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         tris.append(t + base)
         base += len(v)
 
-    for x_line, back in ((0.0, -1), (FIELD_LENGTH * YARD, 1)):
+    for x_line, back in ((0.0, -1), (FIELD.length * YARD, 1)):
         for lo, hi in _goal_post(x_line, back):
             add(*box(lo, hi), palette.GOALPOST)
     # stands: one sloped bank of seats on every side, 12 yd beyond the field, rising 18 m over 30 m
-    L, W = FIELD_LENGTH * YARD, FIELD_WIDTH * YARD
+    L, W = FIELD.length * YARD, FIELD.width * YARD
     g, d, h = STANDS_GAP_YD * YARD, 30.0, 18.0
     inner = [(-g, -g), (L + g, -g), (L + g, W + g), (-g, W + g)]
     outer = [(-g - d, -g - d), (L + g + d, -g - d), (L + g + d, W + g + d), (-g - d, W + g + d)]
@@ -139,13 +139,13 @@ def build_field(meta: PlayMeta, kits: tuple[palette.Kit, palette.Kit]) -> NodePa
     ground = root.attach_new_node(make_geom(v, t, colors=c, name="ground"))
     ground.set_bin("background", 0)
     texts = root.attach_new_node("field-texts")
-    W = FIELD_WIDTH
-    for x in range(20, 110, 10):
-        label = str(min(x - 10, 110 - x))
+    W, E, G = FIELD.width, int(FIELD.end_zone), int(FIELD.goal_x)
+    for x in range(E + 10, G, 10):
+        label = str(min(x - E, G - x))
         # tops of the numbers 9 yd from each sideline, 6 ft tall, reading from the nearest sideline
         _text(texts, label, (x * YARD, 7.0 * YARD, 0), 0, 2 * YARD, palette.LINE_WHITE, 1)
         _text(texts, label, (x * YARD, (W - 7.0) * YARD, 0), 180, 2 * YARD, palette.LINE_WHITE, 1)
-    for team, x, heading in ((off.team, 5.0, 90), (dfn.team, FIELD_LENGTH - 5.0, -90)):
+    for team, x, heading in ((off.team, E / 2, 90), (dfn.team, FIELD.length - E / 2, -90)):
         _text(texts, team, ((x - 1.8 if heading > 0 else x + 1.8) * YARD, W / 2 * YARD, 0), heading, 3.5 * YARD,
               palette.LINE_WHITE, 1)
     texts.set_transparency(TransparencyAttrib.M_alpha)

@@ -35,17 +35,18 @@ def situation_text(play: Play) -> str:
 _draw_order = [0]
 
 
-def _in_order(np_: NodePath) -> NodePath:
+def in_draw_order(np_: NodePath) -> NodePath:
     """HUD pieces draw in creation order (bands first, text over them), whatever their transparency."""
     _draw_order[0] += 1
     np_.set_bin("fixed", _draw_order[0])
     return np_
 
 
-def _card(parent: NodePath, name: str, l: float, r: float, b: float, t: float, color) -> NodePath:
+def card(parent: NodePath, name: str, l: float, r: float, b: float, t: float, color) -> NodePath:
+    """A flat coloured rectangle (left, right, bottom, top in the overlay frame), drawn in creation order."""
     cm = CardMaker(name)
     cm.set_frame(l, r, b, t)
-    np_ = _in_order(parent.attach_new_node(cm.generate()))
+    np_ = in_draw_order(parent.attach_new_node(cm.generate()))
     np_.set_color(*color)
     if len(color) == 4 and color[3] < 1:
         np_.set_transparency(TransparencyAttrib.M_alpha)
@@ -75,20 +76,20 @@ class Hud:
         # one band along the bottom: situation and status, the timeline, the keys (interactive only)
         self.bar_l, self.bar_r = -a + 0.06, a - 0.06
         self.bar_y = -0.90 if show_keys else -0.945
-        _card(self.root, "band", -a, a, -1.0, self.bar_y + 0.135, (0, 0, 0, 0.85))
+        card(self.root, "band", -a, a, -1.0, self.bar_y + 0.135, (0, 0, 0, 0.85))
         self._text("situation", situation_text(play), -a + 0.03, self.bar_y + 0.075, 0.045, TextNode.A_left)
         self._text("status", "", a - 0.03, self.bar_y + 0.075, 0.045, TextNode.A_right)
-        _card(self.root, "timeline", self.bar_l, self.bar_r, self.bar_y - 0.006, self.bar_y + 0.006, (0.8, 0.8, 0.8, 1))
+        card(self.root, "timeline", self.bar_l, self.bar_r, self.bar_y - 0.006, self.bar_y + 0.006, (0.8, 0.8, 0.8, 1))
         last_label_x = -10.0
         for t, e in play.event_times():
             if e not in MARKED_EVENTS or not self.t0 <= t <= self.t1:
                 continue
             x = self._x(t)
-            _card(self.root, f"ev-{e}", x - 0.004, x + 0.004, self.bar_y - 0.03, self.bar_y + 0.03, (1, 0.85, 0.1, 1))
+            card(self.root, f"ev-{e}", x - 0.004, x + 0.004, self.bar_y - 0.03, self.bar_y + 0.03, (1, 0.85, 0.1, 1))
             if x - last_label_x > 0.12:
                 self._text(f"ev-{e}-{t}", MARKED_EVENTS[e], x, self.bar_y + 0.035, 0.032, TextNode.A_center)
                 last_label_x = x
-        self.playhead = _card(self.root, "playhead", -0.007, 0.007, self.bar_y - 0.03, self.bar_y + 0.03,
+        self.playhead = card(self.root, "playhead", -0.007, 0.007, self.bar_y - 0.03, self.bar_y + 0.03,
                               (1, 0.25, 0.2, 1))
         if show_keys:
             self._text("keys", KEYS_HELP, 0, -0.975, 0.032, TextNode.A_center)
@@ -111,7 +112,7 @@ class Hud:
         tn.set_align(align)
         tn.set_text_color(1, 1, 1, 1)
         tn.set_text(text)
-        np_ = _in_order(self.root.attach_new_node(tn))
+        np_ = in_draw_order(self.root.attach_new_node(tn))
         np_.set_pos(x, 0, z)
         np_.set_scale(size)
         self._texts[key] = (tn, text)

@@ -13,10 +13,10 @@ import numpy as np
 from panda3d.core import NodePath
 
 from replay.play import Play
+from replay.roles import passer
 
 from . import palette
 from .ball import Ball
-from .cameras import quarterback_index
 from .field import SUN, build_field
 from .figures import Figures
 from .pose_source import PoseSource, pose_source_for
@@ -66,4 +66,4 @@ def build_play_scene(play: Play, poses: PoseSource | None = None) -> PlayScene:
     figures.root.reparent_to(root)
     ball = Ball()
     ball.root.reparent_to(root)
-    return PlayScene(play, poses, root, field, figures, ball, kits, quarterback_index(play))
+    return PlayScene(play, poses, root, field, figures, ball, kits, passer(play))

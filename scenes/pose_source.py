@@ -1,7 +1,7 @@
 """Where the figures' joint positions come from.
 
 The renderer needs, for any play time `t`, every player's 29 joints `[P, 29, 3]` (float32 metres, world frame:
-Z up, x downfield, world = 0.9144 * yards) and the ball `[3]`. Motion (`replay.motion.build_motion`) provides
+Z up, x downfield, `replay.field_frame`) and the ball `[3]`. Motion (`replay.motion.build_motion`) provides
 that from pose data or synthesis. `StandingPoses` is the instant stand-in with the same interface: a standing
 figure at each tracking point facing `o` (unit tests, and any caller that wants no motion synthesis).
 """
@@ -12,9 +12,10 @@ from typing import Protocol
 
 import numpy as np
 
+from replay.events import ARRIVAL_EVENTS, RELEASE_EVENTS
+from replay.field_frame import FIELD, YARD
 from replay.play import Play
 
-YARD = 0.9144
 DEFAULT_HEIGHT_M = 1.88
 
 # Joint names and parents of the standing stand-in (research-notes §3 layout).
@@ -89,9 +90,8 @@ class StandingPoses:
         h = np.asarray(play.roster.height_m, np.float32)
         self.height = np.where(np.isfinite(h) & (h > 1.4), h, DEFAULT_HEIGHT_M).astype(np.float32)
         self._stance = STANCE[None, :, :] * self.height[:, None, None]  # [P, 29, 3]
-        self._release = play.first_event("pass_forward", "pass_shovel")
-        self._arrival = play.first_event("pass_arrived", "pass_outcome_caught", "pass_outcome_incomplete",
-                                         "pass_outcome_interception", "pass_outcome_touchdown")
+        self._release = play.first_event(*RELEASE_EVENTS)
+        self._arrival = play.first_event(*ARRIVAL_EVENTS)
 
     def joints_at(self, t: float) -> np.ndarray:
         p = self.play
@@ -126,7 +126,7 @@ class StandingPoses:
                 z0, z1 = 1.9, 1.2
                 u = (t - t0) / (t1 - t0)
                 z = z0 + (z1 - z0) * u + 0.5 * 9.81 * (t - t0) * (t1 - t)
-        return np.array([bx * YARD, by * YARD, z], np.float32)
+        return FIELD.to_world(bx, by, z).astype(np.float32)
 
 
 def pose_source_for(play: Play) -> PoseSource:

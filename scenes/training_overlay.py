@@ -11,7 +11,7 @@ from panda3d.core import NodePath, TextNode
 
 from replay.play import Play
 
-from .hud import _card, _in_order, situation_text
+from .hud import card, in_draw_order, situation_text
 
 THROW_HELP = {
     "desktop": "move the mouse to look   click a receiver or press his number to throw   esc quits",
@@ -43,17 +43,17 @@ class TrainingOverlay:
         self.root.get_children().detach()
         self.aspect = a = aspect
         self._texts = {}
-        _card(self.root, "top-band", -a, a, 0.86, 1.0, (0, 0, 0, 0.7))
+        card(self.root, "top-band", -a, a, 0.86, 1.0, (0, 0, 0, 0.7))
         self._text("title", f"rep {rep}/{reps}   {title}"[:110], -a + 0.03, 0.935, 0.045, TextNode.A_left)
         self._text("note", note[:120], -a + 0.03, 0.88, 0.036, TextNode.A_left)
-        _card(self.root, "bottom-band", -a, a, -1.0, -0.89, (0, 0, 0, 0.7))
+        card(self.root, "bottom-band", -a, a, -1.0, -0.89, (0, 0, 0, 0.7))
         self._text("situation", situation_text(play), -a + 0.03, -0.96, 0.042, TextNode.A_left)
         self._text("help", THROW_HELP.get(trainee, ""), 0.0, -0.96, 0.034, TextNode.A_center)
         self._text("clock", "", a - 0.03, -0.96, 0.045, TextNode.A_right)
         self._text("result", "", 0.0, 0.55, 0.09, TextNode.A_center)
         if crosshair:
             for name, l, r, b, t in (("ch-h", -0.03, 0.03, -0.003, 0.003), ("ch-v", -0.003, 0.003, -0.03, 0.03)):
-                _card(self.root, name, l, r, b, t, (1, 1, 1, 0.9))
+                card(self.root, name, l, r, b, t, (1, 1, 1, 0.9))
 
     def _text(self, key: str, text: str, x: float, z: float, size: float, align: int) -> None:
         tn = TextNode(key)
@@ -62,7 +62,7 @@ class TrainingOverlay:
         tn.set_shadow(0.05, 0.05)
         tn.set_shadow_color(0, 0, 0, 1)
         tn.set_text(text)
-        np_ = _in_order(self.root.attach_new_node(tn))
+        np_ = in_draw_order(self.root.attach_new_node(tn))
         np_.set_pos(x, 0, z)
         np_.set_scale(size)
         self._texts[key] = tn

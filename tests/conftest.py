@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from replay.assemble import PlayContext, build_play
+from replay.field_frame import FIELD
 from replay.play import FPS, Play, PlayMeta
 
 
@@ -127,11 +128,10 @@ def synthetic_rows(*, n_frames: int = 60, snap_frame: int = 11, release_frame: i
                          dir=np.nan, event=ev, name="ball", jersey=np.nan, position="", team="", side=""))
     df = pd.DataFrame(rows)
     if direction == "left":
-        df["x"] = 120.0 - df["x"]
-        df["y"] = 160.0 / 3.0 - df["y"]
+        df["x"], df["y"] = FIELD.turned(df["x"], df["y"])
         df["o"] = (df["o"] + 180.0) % 360.0
         df["dir"] = (df["dir"] + 180.0) % 360.0
-    info = {"los_raw": los if direction == "right" else 120.0 - los, "direction": direction}
+    info = {"los_raw": los if direction == "right" else FIELD.length - los, "direction": direction}
     return df, info
 
 

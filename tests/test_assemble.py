@@ -9,6 +9,7 @@ from replay.assemble import PlayContext, build_play
 from replay.errors import PlayError
 from replay.events import clean_events
 from replay.play import PlayMeta
+from replay.roles import passer
 from replay.teams import canonical_team
 from replay.units import game_clock, height_m, weight_kg
 from conftest import make_play, synthetic_rows
@@ -89,7 +90,7 @@ def test_issue2_team_aliases_heights_weights_clock():
 
 def test_issue2_acceleration_derived_when_absent(tiny_play):
     assert "derived" in tiny_play.flags
-    qb = tiny_play.passer()
+    qb = passer(tiny_play)
     snap = tiny_play.event_frame("ball_snap")
     # the QB accelerates from 0 to 4 yd/s at the snap: a large acceleration right after it
     assert tiny_play.a[snap + 1, qb] > 10 and tiny_play.a[snap + 8, qb] < 1

@@ -15,8 +15,8 @@ from engine.cp import arrival as arr
 from engine.cp.features import PlayThrowContext
 from engine.cp.metrics import auc, calibration_error, reliability
 from engine.cp.model import Curve, TreeEnsemble
-from engine.cp.players import eligible_receivers, pass_rushers, passer
 from replay.errors import InputError
+from replay.roles import eligible_receivers, pass_rushers, passer
 
 
 # ---------------------------------------------------------------- ball flight and arrival
@@ -106,7 +106,7 @@ def test_issue5_defender_in_the_throwing_lane_undercuts(tiny_play):
 def test_players_of_a_synthetic_dropback(tiny_play):
     qb = passer(tiny_play)
     assert tiny_play.roster.position[qb] == "QB"
-    rec = eligible_receivers(tiny_play, qb)
+    rec = eligible_receivers(tiny_play)
     assert sorted(tiny_play.roster.position[rec]) == ["RB", "TE", "WR", "WR", "WR"]
     rush = pass_rushers(tiny_play)
     assert len(rush) and set(tiny_play.roster.side[rush]) == {"def"}

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from replay.events import NO_EVENT
+from replay.field_frame import FIELD
+from replay.roles import passer
 
 pytestmark = pytest.mark.shared_data
 
@@ -33,7 +35,7 @@ def test_issue2_pass_plays_normalised(real_store):
         play = real_store.load(key)
         snap = play.event_frame("ball_snap")
         assert snap is not None and play.t[snap] == 0.0, key
-        qb = play.passer()
+        qb = passer(play)
         assert qb is not None, key
         los = play.meta.los_x
         assert play.x[snap, qb] < los, f"{key}: passer not behind the line at the snap"
@@ -65,7 +67,7 @@ def test_issue2_left_plays_are_flipped(real_store, highlights_dir):
     qb = raw[(raw.position == "QB") & (raw.frame == 0)].iloc[0]
     col = play.roster.index_of(int(qb.nflId))
     assert play.x[0, col] == pytest.approx(120 - qb.x, abs=1e-4)
-    assert play.y[0, col] == pytest.approx(160 / 3 - qb.y, abs=1e-4)
+    assert play.y[0, col] == pytest.approx(FIELD.width - qb.y, abs=1e-4)
     assert play.o[0, col] == pytest.approx((qb.o + 180) % 360, abs=1e-3)
     # after the snap the ball carrier moves downfield (+x): the receiver catches beyond the line
     tgt = play.roster.index_of(play.meta.target_nfl_id)

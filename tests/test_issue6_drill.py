@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from replay.errors import InputError
+from replay.roles import passer
 from scenes.drills import load_drill, load_play_ref, parse_drill
 from scenes.synthetic_plays import SYNTHETIC_PLAYS, synthetic_play
 
@@ -51,10 +52,10 @@ def test_issue6_synthetic_rush_counts_and_pressure(plays):
     assert rushers == {"cover3_smash": 4, "cover1_blitz": 5, "pressure_hot": 6}
     from engine.training.scoring import pressure_time
     for name, p in plays.items():
-        pt, how = pressure_time(p, p.passer())
+        pt, how = pressure_time(p, passer(p))
         assert pt is not None and pt > p.event_time("pass_forward"), (name, pt)
     # the hot-route play's free rusher arrives early
-    assert pressure_time(plays["pressure_hot"], plays["pressure_hot"].passer())[0] < 3.0
+    assert pressure_time(plays["pressure_hot"], passer(plays["pressure_hot"]))[0] < 3.0
 
 
 def test_issue6_synthetic_plays_are_deterministic(plays):

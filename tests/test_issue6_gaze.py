@@ -7,13 +7,15 @@ import pytest
 
 from engine.training.gaze import GazeScene, aim_point, direction_from_angles, field_zone, head_angles
 from engine.training.gaze_metrics import GazeTracker
+from replay.field_frame import YARD
+from replay.roles import passer
 from scenes.pose_source import StandingPoses
 
 
 @pytest.fixture
 def scene(tiny_play):
     poses = StandingPoses(tiny_play)
-    qb = tiny_play.passer()
+    qb = passer(tiny_play)
     return tiny_play, poses, GazeScene(tiny_play, poses.joint_names, exclude=[qb]), qb
 
 
@@ -53,7 +55,7 @@ def test_issue6_misses_land_in_zones(scene):
     far = gs.hit(j, eye, np.array([30.0, -19.0, -1.8]))
     assert far.zone in ("deep_right", "intermediate_right", "deep_middle") and far.category == "downfield"
     assert field_zone(gs.los_m + 5, -1.0, gs.los_m) == "out_of_bounds"
-    assert field_zone(gs.los_m + 25 * 0.9144, 45.0, gs.los_m) == "deep_left"
+    assert field_zone(gs.los_m + 25 * YARD, 45.0, gs.los_m) == "deep_left"
 
 
 def test_issue6_head_angles_round_trip():
@@ -102,7 +104,7 @@ def test_issue6_tracker_fast_turns_are_not_fixations():
 
 def test_issue6_eligible_receivers_are_downfield_targets_even_when_blocking(tiny_play):
     poses = StandingPoses(tiny_play)
-    qb = tiny_play.passer()
+    qb = passer(tiny_play)
     te = int(tiny_play.players_where(positions={"TE"})[0])
     tiny_play.roster.role[te] = "blocker"  # a tight end who stays in
     j = poses.joints_at(0.5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.training.scoring import pressure_time, rep_clock, score_rep
+from replay.roles import passer
 from tests.conftest import make_play
 
 
@@ -15,7 +16,7 @@ def fake_cp(play, t):
 
 def test_issue6_pressure_from_a_sack_event_or_a_defender_reaching_the_qb(tiny_play):
     import numpy as np
-    qb = tiny_play.passer()
+    qb = passer(tiny_play)
     assert pressure_time(tiny_play, qb) == (None, "none")  # the tiny play's rushers never get there
     d = tiny_play.players_where(side="def")[0]
     w = np.clip(tiny_play.t / 2.0, 0, 1).astype(np.float32)  # a rusher closing on the QB, there at 2.0 s
@@ -27,14 +28,14 @@ def test_issue6_pressure_from_a_sack_event_or_a_defender_reaching_the_qb(tiny_pl
     play = make_play()
     i = play.frame_at(1.5)
     play.events = sorted(play.events + [(i, "qb_sack")])
-    assert pressure_time(play, play.passer()) == (pytest.approx(1.5), "qb_sack")
+    assert pressure_time(play, passer(play)) == (pytest.approx(1.5), "qb_sack")
 
 
 def test_issue6_no_pressure_ends_at_the_recording(tiny_play):
     play = make_play()
     defs = play.players_where(side="def")
     play.x[:, defs] += 30.0  # nobody comes near the quarterback
-    c = rep_clock(play, play.passer(), lead_s=3.0)
+    c = rep_clock(play, passer(play), lead_s=3.0)
     assert c.pressure_t is None and c.stop == pytest.approx(float(play.t[-1]))
     assert c.start == pytest.approx(max(float(play.t[0]), -3.0))
 

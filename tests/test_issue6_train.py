@@ -17,6 +17,7 @@ from engine.cli import main
 from engine.training.session.records import ButtonPress, FrameSample, Throw
 from engine.training.session.stream import read_stream, read_summary
 from engine.training.trainee import TraineeSpecError, default_spec, parse_spec
+from replay.roles import passer
 
 FRAME = 1 / 60
 REPO = Path(__file__).resolve().parents[1]
@@ -170,7 +171,7 @@ def _rep_info(play):
     from engine.training.trainee import RepInfo, number_receivers
     from scenes.pose_source import StandingPoses
     poses = StandingPoses(play)
-    qb = play.passer()
+    qb = passer(play)
     rc = number_receivers(play, qb, context_for(play).nfl_ids)
     return RepInfo(play, qb, rc, -3.0, 5.0, poses.joint_names), poses
 
@@ -257,7 +258,7 @@ def test_issue6_holding_the_ball_is_a_sack_when_the_real_pressure_arrives(tmp_pa
     from scenes.drills import load_play_ref
 
     play = load_play_ref("synthetic:pressure_hot")
-    pt, how = pressure_time(play, play.passer())
+    pt, how = pressure_time(play, passer(play))
     r = Renderer(PandaDisplay("offscreen", (320, 180)))
     try:
         res = run_session([RepPlan("synthetic:pressure_hot", play, lead_s=0.2)], r, ScriptedTrainee("4@0.1,rush@1.0"),

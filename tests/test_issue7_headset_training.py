@@ -21,7 +21,7 @@ from engine.xr.scripted import HeadsetTrace, ScriptedHeadset
 from engine.xr.session_state import Command, XrState
 from engine.xr.tracking import Recenter
 from engine.xr.trainee import HeadsetTrainee
-from scenes.cameras import quarterback_index
+from replay.roles import passer
 from scenes.pose_source import pose_source_for
 from scenes.synthetic_plays import synthetic_play
 
@@ -53,7 +53,7 @@ def gaze_trace(play, frames, *, eyes: bool, extra=0, events=None) -> HeadsetTrac
     (the rig frame: the QB's feet, facing downfield), display times at 90 Hz, the trigger at the throw frame.
     With `eyes`, the eye tracker carries the gaze and the head stays facing downfield at eye level."""
     poses = pose_source_for(play)
-    qb = quarterback_index(play)
+    qb = passer(play)
     n = len(frames) + extra
     pos = np.zeros((n, 3))
     gaze_q = np.zeros((n, 4))
@@ -160,7 +160,7 @@ def test_throw_goes_to_the_receiver_the_controller_points_at(play, desktop, tmp_
     assert target["nfl_id"] != rep["score"]["chosen"]
     tr = gaze_trace(play, frames, eyes=False, extra=30)
     poses = pose_source_for(play)
-    qb = quarterback_index(play)
+    qb = passer(play)
     n = len(tr)
     aim_p = np.full((n, 2, 3), np.nan)
     aim_q = np.full((n, 2, 4), np.nan)

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from replay.errors import InputError
+from replay.field_frame import FIELD, YARD
 from replay.motion import build_motion
 from replay.motion_metrics import check_play_motion
 from replay.pose import PoseStream, read_pose, write_pose
 from replay.skeleton import load_skeleton
 from replay.synthesis import STANCES, stance_types
-from replay.timebase import YARD
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +132,7 @@ def test_throw_raises_the_hand_above_the_head_at_release(motion):
 def _pose_from_motion(play, motion, players, times, noise, seed=0):
     J = motion.joints_at(times)[:, players] / YARD
     if play.meta.play_direction == "left":
-        J[..., 0] = 120 - J[..., 0]
-        J[..., 1] = 160 / 3 - J[..., 1]
+        J[..., 0], J[..., 1] = FIELD.turned(J[..., 0], J[..., 1])
     rng = np.random.default_rng(seed)
     xyz = (J + rng.normal(0, noise, J.shape)).astype(np.float32)
     return PoseStream(play.meta.game_id, play.meta.play_id, motion.joint_names, play.roster.nfl_id[players],

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from engine.cli import main
+from replay.field_frame import FIELD, YARD
 from replay.motion import build_motion
 from replay.pose import PoseStream, write_pose
 from replay.store import PlayStore
-from replay.timebase import YARD
 
 
 def test_skeleton_command_writes_the_documented_npz(tmp_path, tiny_play, capsys):
@@ -36,8 +36,8 @@ def test_skeleton_command_with_pose_and_errors(tmp_path, tiny_play, capsys):
     m = build_motion(tiny_play)
     ts = np.arange(0, 1.0, 1 / 60)
     J = m.joints_at(ts)[:, :1] / YARD
-    J[..., 0] = 120 - J[..., 0] if tiny_play.meta.play_direction == "left" else J[..., 0]
-    J[..., 1] = 160 / 3 - J[..., 1] if tiny_play.meta.play_direction == "left" else J[..., 1]
+    J[..., 0] = FIELD.length - J[..., 0] if tiny_play.meta.play_direction == "left" else J[..., 0]
+    J[..., 1] = FIELD.width - J[..., 1] if tiny_play.meta.play_direction == "left" else J[..., 1]
     s = PoseStream(tiny_play.meta.game_id, tiny_play.meta.play_id, m.joint_names, tiny_play.roster.nfl_id[:1],
                    ts, J.astype(np.float32), np.ones(J.shape[:3], np.float32))
     write_pose(tmp_path / "pose.csv", [s])

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from replay.errors import QbvrError
-from replay.timebase import Timeline, hermite, sample_tracks, to_world
+from replay.field_frame import FIELD
+from replay.timebase import Timeline, hermite, sample_tracks
 
 
 def test_tracks_pass_through_every_sample_and_match_recorded_velocity(tiny_play):
@@ -53,7 +54,7 @@ def test_nan_gaps_are_bridged(tiny_play):
 
 
 def test_world_frame_is_metres_with_z_up():
-    w = to_world(np.array([10.0]), np.array([20.0]), 1.5)
+    w = FIELD.to_world(np.array([10.0]), np.array([20.0]), 1.5)
     assert np.allclose(w, [[9.144, 18.288, 1.5]])
 
 

@@ -17,9 +17,11 @@ import pandas as pd
 import pytest
 
 from replay.errors import InputError, PlayError
+from replay.field_frame import FIELD
 from replay.importer import import_paths, iter_plays
 from replay.readers import READERS, bdb2019, bdb2025
 from replay.readers.detect import companion_kind, tracking_reader
+from replay.roles import passer
 from replay.store import PlayStore
 from conftest import synthetic_rows
 
@@ -582,14 +584,14 @@ def test_issue2_bdb2025_player_play_and_frame_type_snap(tmp_path, ngs_play):
 def test_issue2_bdb2026_ball_flight_and_context(tmp_path):
     play = _import("bdb2026", tmp_path)[f"{GID}:{PID}"]
     rel = play.event_frame("pass_forward")
-    qb = play.passer()
+    qb = passer(play)
     assert play.roster.role[qb] == "passer" and play.roster.nfl_id[qb] == 1000
     assert play.ball_x[rel] == pytest.approx(play.x[rel, qb], abs=1e-4)  # the ball leaves from the passer
     assert np.isnan(play.ball_x[:rel]).all()
     rows, info = base()
     land = rows[rows.is_ball & (rows.frame_id == play.frame_id[-1])]
     assert play.ball_x[-1] == pytest.approx(120.0 - float(land.x.iloc[0]), abs=1e-4)  # normalised landing spot
-    assert play.ball_y[-1] == pytest.approx(160 / 3 - float(land.y.iloc[0]), abs=1e-4)
+    assert play.ball_y[-1] == pytest.approx(FIELD.width - float(land.y.iloc[0]), abs=1e-4)
     step = np.diff(play.ball_x[rel:])
     np.testing.assert_allclose(step, step[0], atol=1e-3)  # straight line, constant speed
     assert play.meta.week == 1 and play.meta.season == 2023 and play.meta.extra["team_coverage_type"] == "COVER_3_ZONE"
@@ -749,7 +751,7 @@ def test_issue2_bdb2019_real_tables(tmp_path):
     assert m.los_x == pytest.approx(los) and m.first_down_x == pytest.approx(los + 10)
     assert m.play_direction == "left" and m.direction_inferred
     assert m.target_nfl_id == 2506106
-    qb = play.passer()
+    qb = passer(play)
     assert play.roster.nfl_id[qb] == 2505245 and play.roster.height_m[qb] == pytest.approx(77 * 0.0254)
     snap = play.event_frame("ball_snap")
     assert play.x[snap, qb] < m.los_x < np.nanmean(play.x[snap, play.roster.side == "def"])

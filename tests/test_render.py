@@ -14,15 +14,16 @@ import pytest
 from engine.app import close_play, open_play, render_at, update_frame
 from engine.backends.panda_display import PandaDisplay
 from engine.renderer import Renderer
+from replay.field_frame import YARD
+from replay.roles import passer
 from scenes import palette
-from scenes.cameras import CAMERAS, Orbit, camera_pose, line_of_scrimmage_m, quarterback_index
+from scenes.cameras import CAMERAS, Orbit, camera_pose, line_of_scrimmage_m
 from scenes.figures import Figures, figure_layout, joint_kind
 from scenes.pose_source import JOINT_NAMES, PARENTS, StandingPoses
 
 pytestmark = pytest.mark.render
 
 W, H = 384, 216
-YARD = 0.9144
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +152,7 @@ def test_standing_poses_stand_on_the_ground_at_the_tracking_point(tiny_play):
 
 def test_camera_poses(tiny_play):
     J = StandingPoses(tiny_play).joints_at(0.0)
-    qb = quarterback_index(tiny_play)
+    qb = passer(tiny_play)
     assert tiny_play.roster.position[qb] == "QB"
     los = line_of_scrimmage_m(tiny_play)
     poses = {n: camera_pose(n, tiny_play, J, JOINT_NAMES, qb=qb) for n in CAMERAS}

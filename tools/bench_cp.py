@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.cp import cp_at, cp_timeline, default_model  # noqa: E402
 from engine.cp.features import NotAPassPlay, PlayThrowContext  # noqa: E402
-from engine.cp.players import dropback_end  # noqa: E402
 from engine.cp.timeline import context_for  # noqa: E402
+from replay.field_frame import FIELD  # noqa: E402
+from replay.roles import dropback_end  # noqa: E402
 
 
 def best_of(fn, n: int, repeat: int = 3) -> float:
@@ -109,7 +110,7 @@ def main() -> int:
     import pandas as pd
     df = pd.DataFrame({
         "air_distance": rng.uniform(1, 60, n).round(2), "separation": rng.gamma(2.0, 1.2, n).round(2),
-        "sideline_distance": rng.uniform(0, 26.6, n).round(2),
+        "sideline_distance": rng.uniform(0, FIELD.centre_y, n).round(2),
         "pressure_distance": np.where(rng.random(n) < 0.6, np.nan, rng.uniform(0.3, 10, n)).round(2),
         "qb_speed": rng.uniform(0, 8, n).round(2), "time_to_throw": rng.uniform(1, 6, n).round(2),
         "play": [f"p{i}" for i in range(n)]})

@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.training.gaze import CAPSULES, GazeScene, aim_point, head_angles  # noqa: E402
 from engine.training.gaze_metrics import GazeTracker  # noqa: E402
-from scenes.cameras import eye_point, quarterback_index  # noqa: E402
+from replay.roles import passer  # noqa: E402
+from scenes.cameras import eye_point  # noqa: E402
 from scenes.drills import load_play_ref  # noqa: E402
 from scenes.pose_source import pose_source_for  # noqa: E402
 
@@ -50,7 +51,7 @@ def bench_gaze(frames: int) -> None:
     play = load_play_ref("synthetic:cover3_smash")
     poses = pose_source_for(play)
     names = list(poses.joint_names)
-    qb = quarterback_index(play)
+    qb = passer(play)
     t = np.linspace(-1.0, 2.4, frames)
     joints = [poses.joints_at(float(x)) for x in t]
     from engine.cp.timeline import context_for

@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from replay.errors import InputError, QbvrError
+from replay.field_frame import FIELD
 
 from .data import add_store_arg
 
 SCORE_RANGES = {  # column -> (min, max, empty allowed)
     "air_distance": (0.0, 130.0, False),
     "separation": (0.0, 60.0, False),
-    "sideline_distance": (0.0, 80.0 / 3.0 + 0.5, False),
+    "sideline_distance": (0.0, FIELD.centre_y + 0.5, False),
     "pressure_distance": (0.0, 200.0, True),
     "qb_speed": (0.0, 15.0, False),
     "time_to_throw": (0.0, 30.0, False),
@@ -124,7 +125,8 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from engine.cp.evaluate import holdout_report, plot_reliability, tracking_rows, tracking_summary
+    from engine.cp.dataset import tracking_rows
+    from engine.cp.evaluate import holdout_report, plot_reliability, tracking_summary
     from replay.atomic import write_atomic
 
     model = _model(args.params)

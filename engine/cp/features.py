@@ -14,11 +14,12 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from replay.errors import QbvrError
-from replay.play import FIELD_WIDTH, FPS, Play
+from replay.field_frame import FIELD
+from replay.play import FPS, Play
+from replay.roles import defenders, eligible_receivers, pass_rushers, passer, release_time
 
 from . import arrival as arr
 from .model import PRESSURE_MAX
-from .players import defenders, eligible_receivers, pass_rushers, passer, release_time
 
 # Columns of the per-frame feature table (`PlayThrowContext.rows`), in this order; the context features follow.
 ROW_FEATURES = ("air_distance", "separation", "lane_separation", "sideline_distance", "air_yards", "flight_s",
@@ -27,7 +28,6 @@ _RAW_PRESSURE, _PRESSURE, _TTT = (ROW_FEATURES.index(k) for k in ("rusher_distan
                                                                     "time_to_throw"))
 TABLE_BLOCK = 32  # frames projected together when first needed (3.2 s)
 NO_RUSHER = 1e6  # yd, "rusher distance" of a play without pass rushers (beyond PRESSURE_MAX: no pressure)
-GOAL_X = 110.0  # the opponent's goal line in the normalised frame (offense toward +x)
 SHOTGUN_DEPTH = 3.0  # yd behind the line at the snap
 
 
@@ -54,7 +54,7 @@ class PlayThrowContext:
         qb = passer(play)
         if qb is None:
             raise NotAPassPlay(f"play {play.key}: no passer found")
-        rec = eligible_receivers(play, qb)
+        rec = eligible_receivers(play)
         rec = rec[np.isfinite(play.x[:, rec]).any(axis=0)]  # never tracked: nothing to project
         if len(rec) == 0:
             raise NotAPassPlay(f"play {play.key}: no eligible receiver")
@@ -69,7 +69,7 @@ class PlayThrowContext:
         ctx = {
             "down": float(m.down) if m.down else np.nan,
             "ydstogo": float(m.distance) if m.distance is not None else np.nan,
-            "yardline_100": GOAL_X - los,
+            "yardline_100": FIELD.goal_x - los,
             "shotgun": float(los - qx0[0] >= SHOTGUN_DEPTH),
         }
         return cls(play, tracks, qb, rec, defenders(play), pass_rushers(play), float(los), ctx, release_time(play))
@@ -186,7 +186,7 @@ class PlayThrowContext:
             "air_distance": np.abs(a.catch - a.release[:, None]),
             "separation": np.minimum(a.separation, 30.0),  # no defender at all: wide open
             "lane_separation": np.minimum(a.lane, 30.0),
-            "sideline_distance": np.maximum(np.minimum(cy, FIELD_WIDTH - cy), 0.0),
+            "sideline_distance": FIELD.sideline_distance(cy),
             "pressure_distance": np.repeat(pd_[:, None], n_r, axis=1),
             "qb_speed": np.repeat(qs[:, None], n_r, axis=1),
             "time_to_throw": np.repeat(np.maximum(t, 0.0)[:, None], n_r, axis=1),

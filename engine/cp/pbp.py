@@ -28,8 +28,9 @@ _INTERCEPTED = {19}
 _AIR_YARDS = {111, 112}  # pass length on a completion / a non-completion
 _TARGET = 115
 
-_LOC = re.compile(r"\bpass (?:incomplete )?(short|deep) (left|middle|right)\b", re.I)
-_HIT = re.compile(r"\[[^\]]+\]")
+# gamebook text: "pass incomplete short left to X [Y]" -> depth class and side; a bracketed name is a QB hit
+PASS_LOCATION = re.compile(r"\bpass (?:incomplete )?(short|deep) (left|middle|right)\b", re.I)
+QB_HIT = re.compile(r"\[[^\]]+\]")
 
 
 def nflgame_data_dir() -> Path:
@@ -103,7 +104,7 @@ def read_game(path: Path, season: int, season_type: str, week: int) -> list[dict
             if "spike" in desc.lower():
                 continue
             air = [float(s.get("yards", np.nan)) for sid, s in stats if sid in _AIR_YARDS]
-            m = _LOC.search(desc)
+            m = PASS_LOCATION.search(desc)
             posteam = str(p.get("posteam", ""))
             rows.append(dict(
                 game_id=int(eid), play_id=int(pid), season=season, season_type=season_type, week=week,
@@ -114,7 +115,7 @@ def read_game(path: Path, season: int, season_type: str, week: int) -> list[dict
                 yardline_100=_yardline_100(p.get("yrdln", ""), posteam),
                 quarter=float(p.get("qtr") or np.nan), clock_s=_clock_seconds(p.get("time", "")),
                 shotgun=int("shotgun" in desc.lower()), no_huddle=int("no huddle" in desc.lower()),
-                qb_hit=int(bool(_HIT.search(desc))), posteam=posteam, desc=desc,
+                qb_hit=int(bool(QB_HIT.search(desc))), posteam=posteam, desc=desc,
             ))
     return rows
 

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from replay.play import Play
+from replay.roles import dropback_end
 
 from .features import NotAPassPlay, PlayThrowContext
 from .model import CPModel, default_model
-from .players import dropback_end
 
 _CACHE: list[tuple[Play, PlayThrowContext]] = []  # most recent first; a frame loop asks about one play at a time
 _CACHE_SIZE = 4

@@ -41,15 +41,16 @@ import pandas as pd
 
 from replay.atomic import write_atomic
 from replay.errors import InputError, QbvrError
+from replay.field_frame import FIELD
 
+from . import pbp as pbp_mod
+from .dataset import DEPTH_BINS, RELEASE_DEPTH, play_level_features, tracking_rows
+from .features import released_throws
 from .metrics import summary
 from .model import CPModel, TreeEnsemble
 
 TREE_FEATURES = ["air_yards", "air_distance", "sideline_distance", "down", "ydstogo", "yardline_100", "shotgun"]
 CONTEXT_DROPOUT = {"air_yards": 0.1, "down": 0.1, "ydstogo": 0.1, "yardline_100": 0.1, "shotgun": 0.1}
-RELEASE_DEPTH = 7.5  # yd behind the line of scrimmage (median on the shared highlight pass plays)
-HALF_WIDTH = 80.0 / 3.0
-DEPTH_BINS = np.array([-100, 0, 5, 10, 15, 20, 30, 200], np.float64)
 SEPARATION_RATES = {"knots": [0.5, 1.5, 2.5, 4.0], "rates": [0.32, 0.53, 0.68, 0.78],
                     "source": "research-notes §1: completion rate by separation at arrival, BDB 2021 (2018 season, "
                               "~17.7k passes): <=1 yd 32%, 1-2 yd 53%, 2-3 yd 68%, >3 yd ~78%; knots at bin "
@@ -76,7 +77,7 @@ def lateral_table(pbp: pd.DataFrame, locations_csv: Path) -> pd.DataFrame:
     except (OSError, ValueError) as e:
         raise InputError(locations_csv, f"cannot read pass landing points: {e}", expected="columns x, y") from None
     loc = loc.dropna()
-    loc = loc[(loc.x.abs() <= HALF_WIDTH + 0.5)]
+    loc = loc[(loc.x.abs() <= FIELD.centre_y + 0.5)]
     lab = pbp[pbp.location.isin(["left", "middle", "right"]) & pbp.air_yards.notna()]
     rows = []
     for lo, hi in zip(DEPTH_BINS[:-1], DEPTH_BINS[1:]):
@@ -90,31 +91,9 @@ def lateral_table(pbp: pd.DataFrame, locations_csv: Path) -> pd.DataFrame:
         mid, out = b[b <= q], b[b > q]
         for cls, v in (("middle", mid), ("outside", out)):
             rows.append(dict(depth_lo=lo, depth_hi=hi, cls=cls, share_middle=share_mid, abs_x_split=q,
-                             sideline_distance=float(np.mean(np.clip(HALF_WIDTH - v, 0, None))),
+                             sideline_distance=float(np.mean(np.clip(FIELD.centre_y - v, 0, None))),
                              abs_lateral=float(np.mean(v)), n_landing=len(v)))
     return pd.DataFrame(rows)
-
-
-def play_level_features(pbp: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """The model's features for play-by-play rows (imputed geometry, play context, hit as pressure)."""
-    out = pd.DataFrame(index=pbp.index)
-    ay = pbp.air_yards.to_numpy(np.float64)
-    b = np.clip(np.searchsorted(DEPTH_BINS, ay, side="right") - 1, 0, len(DEPTH_BINS) - 2)
-    cls = np.where(pbp.location == "middle", "middle", np.where(pbp.location.isin(["left", "right"]), "outside", ""))
-    lut = {(int(np.searchsorted(DEPTH_BINS, r.depth_lo)), r.cls): r for r in table.itertuples()}
-    side = np.full(len(pbp), np.nan)
-    lat = np.full(len(pbp), np.nan)
-    for i, (bi, c) in enumerate(zip(b, cls)):
-        r = lut.get((int(bi), c))
-        if r is not None and np.isfinite(ay[i]):
-            side[i], lat[i] = r.sideline_distance, r.abs_lateral
-    out["air_yards"] = ay
-    out["sideline_distance"] = side
-    out["air_distance"] = np.hypot(ay + RELEASE_DEPTH, lat)
-    for k in ("down", "ydstogo", "yardline_100", "shotgun"):
-        out[k] = pbp[k].to_numpy(np.float64)
-    out["pressure_distance"] = np.where(pbp.qb_hit.to_numpy() == 1, 0.0, np.nan)  # hit: full effect
-    return out
 
 
 # ---------------------------------------------------------------- LightGBM -> numpy trees
@@ -206,8 +185,6 @@ def pressure_knots(distances: np.ndarray, hit_rate: float) -> tuple[float, float
 def release_features(plays: Iterable[Any]) -> pd.DataFrame:
     """Features of the real throw at the real release of each pass play: pressure distance (NaN = none within
     10 yd) and, when the target is an eligible receiver, its ghosted separation and air distance."""
-    from .features import released_throws
-
     rows = []
     for play, ctx in released_throws(plays):
         f = ctx.features(np.array([ctx.release_t]))
@@ -283,7 +260,6 @@ UNDERCUT_NOTES = (
 def fit_undercut(params: dict[str, Any], plays: Iterable[Any], log: Callable[[str], None] = print) -> dict[str, Any]:
     """Set params["undercut"] from real tracked throws: the weight fitted on all of them (engine/cp/undercut.py)
     and, in its provenance, the leave-one-game-out out-of-fold mean CP by result. The rest of the params is kept."""
-    from .evaluate import tracking_rows
     from .undercut import PRIOR_MEAN, PRIOR_SD, cv_summary, fit_weight
 
     base = CPModel(dict(params, undercut={"weight": 0.0}), "<fit_undercut>")
@@ -328,8 +304,6 @@ def train(out: Path, pass_locations: Path, *, holdout_season: int | None = None,
     """Read play-by-play, impute geometry, fit on the seasons before `holdout_season` (default: the latest),
     evaluate on the holdout, write the params JSON atomically and return it."""
     import lightgbm
-
-    from . import pbp as pbp_mod
 
     root = pbp_mod.nflgame_data_dir()
     log(f"reading play-by-play from {root} ...")

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from replay.play import FIELD_WIDTH, Play
+from replay.field_frame import FIELD, YARD
+from replay.play import Play
 
-YARD = 0.9144
-WIDTH_M = FIELD_WIDTH * YARD
+WIDTH_M = FIELD.width * YARD
 
 # (joint a, joint b, radius m): a player's body as capsules; shoulder pads make the torso wide.
 CAPSULES = (
@@ -97,7 +97,7 @@ class GazeScene:
         self.active = np.ones(len(self.nfl_id), bool)
         self.active[list(exclude)] = False
         if los_m is None:
-            los_m = (play.meta.los_x if play.meta.los_x is not None else 60.0) * YARD
+            los_m = (play.meta.los_x if play.meta.los_x is not None else FIELD.midfield_x) * YARD
         self.los_m = float(los_m)
 
     def hit(self, joints: np.ndarray, origin: np.ndarray, direction: np.ndarray) -> GazeHit:

@@ -170,25 +170,34 @@ def _open_headset(headset_trainee: bool, title: str):
 
 # ----------------------------------------------------------------- what to train, and the whole session
 
-def plans_for(target: str, store_dir: str | None = None, lead: float | None = None) -> list[RepPlan]:
-    """The reps of a target: one play (`GAMEID:PLAYID`, `synthetic:NAME`) or every play of a drill."""
+def plans_for(target: str, store_dir: str | None = None, lead: float | None = None,
+              say: Callable[[str], None] | None = None) -> list[RepPlan]:
+    """The reps of a target: one play (`GAMEID:PLAYID`, `synthetic:NAME`) or every play of a drill. A drill leaves
+    out trick plays (the thrower got the ball by a handoff or a lateral) unless it says `"trick_plays": true`;
+    `say(line)` hears which were left out."""
+    from replay.roles import trick_play
     from replay.store import PlayStore
     from scenes.drills import drill_path, is_play_ref, load_drill, load_play_ref
 
     from .loop import DEFAULT_LEAD_S, RepPlan
 
     store = PlayStore(store_dir)
-    if is_play_ref(target) and drill_path(target) is None:
-        refs = [(target, "", None)]
-    else:
-        drill = load_drill(target)
-        refs = [(p.ref, p.note, p.lead_s) for p in drill.plays]
+    single = is_play_ref(target) and drill_path(target) is None
+    drill = None if single else load_drill(target)
+    refs = [(target, "", None)] if drill is None else [(p.ref, p.note, p.lead_s) for p in drill.plays]
+    keep_trick = drill is None or drill.trick_plays  # a play named on its own is trained as asked
     plans = []
     for ref, note, lead_s in refs:
         play = load_play_ref(ref, store)
         if play.event_frame("ball_snap") is None:
             raise QbvrError(f"play {play.key} has no snap to train from")
+        if not keep_trick and trick_play(play):
+            (say or print)(f"left out {ref}: a trick play (the thrower got the ball by a handoff or a lateral); "
+                           'set "trick_plays": true in the drill to train it')
+            continue
         plans.append(RepPlan(ref, play, note, lead if lead is not None else lead_s or DEFAULT_LEAD_S))
+    if not plans:
+        raise QbvrError(f'{target}: every play of the drill is a trick play; set "trick_plays": true to train them')
     return plans
 
 
@@ -212,7 +221,7 @@ def train(target: str, *, session: TrainingSession | None = None, backend: str =
     directory under `default_sessions_dir()`), the summary and, with `report`, the report's plots. Opens a
     session on `backend` (see `open_session`) unless an open `session` is given, which stays open."""
     check_script(trainee)  # a bad SPEC fails before the plays load
-    plans = plans_for(target, store, lead)
+    plans = plans_for(target, store, lead, say)
     check_script(trainee, plans)
     out = Path(out) if out is not None else new_session_dir(target)
     own = session is None

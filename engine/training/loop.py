@@ -26,8 +26,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from replay.play import FIELD_WIDTH, Play
-from scenes.cameras import eye_point, line_of_scrimmage_m, quarterback_index
+from replay.field_frame import FIELD, YARD
+from replay.play import Play
+from replay.roles import passer
+from scenes.cameras import eye_point, line_of_scrimmage_m
 from scenes.drills import load_play_ref
 from scenes.receiver_keys import ReceiverKeys
 from scenes.training_overlay import TrainingOverlay
@@ -42,7 +44,6 @@ from .session.summary import player_label, summarize
 from .trainee import FrameInfo, GazeInput, RepInfo, Trainee, number_receivers
 
 DEFAULT_LEAD_S = 3.0
-YARD = 0.9144
 DESKTOP_FOV_H = 90.0
 
 
@@ -96,7 +97,7 @@ def rep_setup(play: Play, lead_s: float = DEFAULT_LEAD_S, joint_names=None) -> t
     from engine.cp.timeline import context_for
     from replay.skeleton import load_skeleton
 
-    qb = quarterback_index(play)
+    qb = passer(play)
     clock_info = rep_clock(play, qb, lead_s)
     receivers = number_receivers(play, qb, context_for(play).nfl_ids)
     names = list(joint_names) if joint_names is not None else list(load_skeleton().names)
@@ -150,7 +151,7 @@ class Rep:
         self.labels = ReceiverKeys([(str(r.key), r.col) for r in receivers], names.index("head_top"))
         self.labels.root.reparent_to(renderer.scene)
         self.info.joint_names = names
-        self.last_eye = np.array([line_of_scrimmage_m(play) - 7 * YARD, FIELD_WIDTH / 2 * YARD, 1.8], np.float32)
+        self.last_eye = np.array([line_of_scrimmage_m(play) - 7 * YARD, FIELD.centre_y * YARD, 1.8], np.float32)
         trainee.begin_rep(self.info)
         self.writer.write(self.start_record())
         self.writer.flush()

@@ -15,6 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from replay.events import SACK_EVENTS
+from replay.roles import release_time
 from replay.play import Play
 
 REACH_YD = 1.0
@@ -75,16 +76,15 @@ def rep_clock(play: Play, qb: int | None, lead_s: float = 3.0) -> RepClock:
 
 def real_qb(play: Play, cp_fn: Callable[[Play, float], dict[int, float]]) -> dict[str, Any]:
     """What the real quarterback did: release time, target and the model's CP of that throw."""
-    ev = play.first_event("pass_forward", "pass_shovel")
+    t = release_time(play)
     sack = play.first_event(*SACK_EVENTS)
-    t = None if ev is None else float(play.t[ev[1]])
     target = play.meta.target_nfl_id
     cp = None
     if t is not None and target is not None:
         cps = cp_fn(play, t)
         cp = cps.get(int(target))
     return {"release_t": t, "target": target, "cp": None if cp is None else round(float(cp), 4),
-            "sacked": sack is not None and ev is None, "pass_result": play.meta.pass_result}
+            "sacked": sack is not None and t is None, "pass_result": play.meta.pass_result}
 
 
 def score_rep(play: Play, *, outcome: str, throw_t: float | None, chosen: int | None,

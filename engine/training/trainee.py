@@ -25,11 +25,11 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from replay.errors import QbvrError
+from replay.field_frame import YARD
 from replay.play import Play
 
 from .gaze import aim_point, direction_from_angles
 
-YARD = 0.9144
 EYE_LEVEL_PITCH_DEG = -6.0
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..assemble import TRACK_COLUMNS
 from ..errors import InputError, PlayError
+from ..field_frame import FIELD
 from ..play import Play, PlayMeta
 from ..sources import Source
 from ..teams import canonical_team
@@ -329,11 +330,11 @@ def los_from_yardline(row: dict[str, Any], offense: str | None) -> float | None:
     if n is None:
         return None
     if n >= 50:
-        return 60.0
+        return FIELD.midfield_x
     side = canonical_team(pick(row, "yardlineSide", "yardline_side"))
     if not side or not offense:
         return None
-    return 10.0 + n if side == offense else 110.0 - n
+    return FIELD.end_zone + n if side == offense else FIELD.goal_x - n
 
 
 def absolute_los(row: dict[str, Any]) -> float | None:

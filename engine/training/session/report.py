@@ -11,13 +11,13 @@ from typing import Any, Callable
 import numpy as np
 
 from replay.atomic import write_atomic
-from replay.play import FIELD_WIDTH, Play
+from replay.field_frame import FIELD, YARD
+from replay.play import Play
 
 from .records import FrameSample
 from .stream import StreamContents
 from .summary import receiver_name
 
-YARD = 0.9144
 CAT_COLORS = {"downfield": "#2a7fd4", "rush": "#d4402a", "other": "#999999"}
 
 
@@ -149,7 +149,7 @@ def plot_gaze_map(rep: dict[str, Any], frames: list[FrameSample], play: Play, pa
     f_snap = play.event_frame("ball_snap") or 0
     los = play.meta.los_x if play.meta.los_x is not None else float(np.nanmean(play.x[f_snap]))
     fig, ax = plt.subplots(figsize=(9, 6))
-    ax.add_patch(plt.Rectangle((los - 15, 0), 55, FIELD_WIDTH, color="#4f8a3c", alpha=0.35, lw=0))
+    ax.add_patch(plt.Rectangle((los - 15, 0), 55, FIELD.width, color="#4f8a3c", alpha=0.35, lw=0))
     for yd in range(int(los - 15) // 5 * 5, int(los + 40) + 1, 5):
         ax.axvline(yd, color="w", lw=0.6, alpha=0.7)
     ax.axvline(los, color="#1f4e9c", lw=1.5)
@@ -172,7 +172,7 @@ def plot_gaze_map(rep: dict[str, Any], frames: list[FrameSample], play: Play, pa
     if eye is not None:
         ax.plot(eye[0], eye[1], "*", color="#f1c40f", ms=14, mec="k", zorder=6)
     ax.set_xlim(los - 15, los + 40)
-    ax.set_ylim(0, FIELD_WIDTH)
+    ax.set_ylim(0, FIELD.width)
     ax.set_aspect("equal")
     ax.set_xlabel("yards (offense toward +x)")
     ax.set_title(f"rep {rep['rep']} {rep['key']}: where the eyes landed (snap to t = {t_end:.2f} s); "

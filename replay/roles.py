@@ -1,0 +1,262 @@
+"""Who does what on a play, decided once for everything downstream: the passer, the real release, whether the
+play is a trick play, the eligible receivers, the pass rushers and the end of the dropback.
+
+The passer is the player whose place the trainee takes and whose eyes the `qb` camera uses, the thrower of the
+ball flight and the release point of the CP features. It is the real thrower:
+1. the player the play-by-play description names ("O.Beckham pass deep right to ..."), when exactly one
+   offensive player matches;
+2. else the offensive non-lineman holding the ball over the half second before the release event;
+3. else the player the source (or the import) labels `passer`;
+4. else the offense's QB nearest the ball at the snap (several QBs can be on the field), else None.
+On a trick play the thrower got the ball by a handoff or a lateral (2018100701:1468: Manning pitches, Beckham
+throws): everything uses the thrower, and `trick_play` lets drills leave such plays out unless asked.
+
+`infer_passer` runs on the raw arrays at import (to label the roster); the rest on a `Play`, computed from its
+tracks once per Play object and kept while the object lives (a Play is not changed after it is built).
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+
+from .description import match_player, passer_name
+from .events import DROPBACK_END_EVENTS, RELEASE_EVENTS
+from .play import ELIGIBLE_POSITIONS, OFFENSIVE_LINE, Play, Roster
+from .timebase import true_runs
+
+HOLD_IN, HOLD_OUT = 1.0, 1.6  # yd: a player within HOLD_IN of the ball holds it, until it is HOLD_OUT away
+HOLDING_YD = 1.5  # yd: median ball distance over the frames before the release of the player who throws
+RELEASE_WINDOW = 5  # frames (0.5 s) before the release the thrower is looked for in
+MIN_RUN = 3  # frames: shorter holds are the ball passing by, not a handoff or a catch
+MOVED_YD = 2.0  # yd: a ball track that moved less than this off the spot by the release is stuck
+AWAY_YD = 3.0  # yd: on a trick play someone else holds the ball this far from the passer (beyond a fake's mesh)
+
+
+@dataclass(frozen=True)
+class PlayRoles:
+    """The role facts of one play (columns index the play's roster; times are seconds from the snap)."""
+
+    passer: int | None
+    release_t: float | None  # when the passer lets go of the ball; None on plays without a pass
+    dropback_end: float  # end of the decision window: the release, else a sack/handoff/run, else the last frame
+    trick: bool  # the passer got the ball by a handoff or a lateral, not from the snap
+    receivers: np.ndarray  # eligible receivers, the passer excluded
+    rushers: np.ndarray
+
+
+# ------------------------------------------------------------------ the passer, on raw arrays (import)
+
+def _candidates(roster: Roster) -> np.ndarray:
+    """Columns of offensive players who may throw: everyone but the linemen."""
+    return np.flatnonzero((roster.side == "off") & ~np.isin(roster.position.astype(str), list(OFFENSIVE_LINE)))
+
+
+def _ball_distance(x: np.ndarray, y: np.ndarray, bx: np.ndarray, by: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """[F, len(cols)] yards from each player to the ball per frame; inf where either is unknown."""
+    d = np.hypot(x[:, cols] - bx[:, None], y[:, cols] - by[:, None])
+    return np.where(np.isfinite(d), d, np.inf)
+
+
+def _holder_before(d: np.ndarray, cols: np.ndarray, bx: np.ndarray, by: np.ndarray, snap_i: int,
+                   rel_i: int) -> int | None:
+    """The candidate nearest the ball on median over the frames before the release, when he holds it and the
+    ball track moved off the spot (a track stuck at the spot says nothing)."""
+    f0 = max(snap_i, rel_i - RELEASE_WINDOW)
+    if rel_i <= f0 or len(cols) == 0:
+        return None
+    moved = np.hypot(bx[rel_i - 1] - bx[snap_i], by[rel_i - 1] - by[snap_i])
+    if not (moved >= MOVED_YD):  # NaN: no ball
+        return None
+    med = np.median(d[f0:rel_i], axis=0)
+    k = int(np.argmin(med))
+    return int(cols[k]) if med[k] < HOLDING_YD else None
+
+
+def _qb_at_snap(roster: Roster, x: np.ndarray, y: np.ndarray, bx: np.ndarray, by: np.ndarray,
+                snap_i: int) -> int | None:
+    """The offense's QB nearest the ball at the snap, else the first QB, else None."""
+    qbs = np.flatnonzero((roster.side == "off") & (roster.position.astype(str) == "QB"))
+    if len(qbs) == 0:
+        return None
+    d = np.hypot(x[snap_i, qbs] - bx[snap_i], y[snap_i, qbs] - by[snap_i])
+    return int(qbs[int(np.argmin(np.where(np.isfinite(d), d, np.inf)))])
+
+
+def _release_frame(events: list[tuple[int, str]], snap_i: int) -> int | None:
+    return min((i for i, e in events if e in RELEASE_EVENTS and i >= snap_i), default=None)
+
+
+def infer_passer(roster: Roster, x: np.ndarray, y: np.ndarray, bx: np.ndarray, by: np.ndarray, snap_i: int,
+                 events: list[tuple[int, str]], description: str = "") -> int | None:
+    """Column of the passer (the module docstring says how) from per-frame tracks `[F, P]` and the ball per frame."""
+    named = passer_name(description)
+    if named:
+        i = match_player(named, roster.name, roster.side == "off")
+        if i is not None:
+            return int(i)
+    rel_i = _release_frame(events, snap_i)
+    if rel_i is not None:
+        cols = _candidates(roster)
+        held = _holder_before(_ball_distance(x, y, bx, by, cols), cols, bx, by, snap_i, rel_i)
+        if held is not None:
+            return held
+    labelled = np.flatnonzero((roster.role == "passer") & (roster.side == "off"))
+    if len(labelled):
+        return int(labelled[0])
+    return _qb_at_snap(roster, x, y, bx, by, snap_i)
+
+
+# ------------------------------------------------------------------ release and trick play, on a Play
+
+def _held(dp: np.ndarray) -> np.ndarray:
+    """Frames the player with ball distances `dp` holds the ball: within HOLD_IN, kept until HOLD_OUT."""
+    out = np.zeros(len(dp), bool)
+    cur = False
+    for f, v in enumerate(dp):
+        cur = v <= (HOLD_OUT if cur else HOLD_IN)
+        out[f] = cur
+    return out
+
+
+def _real_release(d: np.ndarray, cols: np.ndarray, k: int, bx: np.ndarray, by: np.ndarray, snap_i: int,
+                  rel_i: int) -> int:
+    """Frame the passer (cols[k]) lets go of the ball: the release event, unless someone else holds the ball
+    then and the passer gets it later (a lateral marked as the pass, 2018110410:3640): the end of his hold."""
+    other = _holder_before(d, cols, bx, by, snap_i, rel_i)
+    if other is None or other == cols[k]:
+        return rel_i
+    for a, b in true_runs(_held(d[:, k])):
+        if a >= rel_i and b - a >= MIN_RUN and b < len(d):
+            return b
+    return rel_i
+
+
+def _is_trick(play: Play, d: np.ndarray, cols: np.ndarray, k: int, bx: np.ndarray, by: np.ndarray, snap_i: int,
+              rel_i: int) -> bool:
+    """Someone else held the ball, away from the passer, for a while between the snap and the release; when the
+    ball track cannot tell (nobody holds it before the release), a passer who is not a QB while a QB is on the
+    field (2018121700:610)."""
+    if _holder_before(d, cols, bx, by, snap_i, rel_i) is None:
+        pos = play.roster.position.astype(str)
+        return pos[cols[k]] != "QB" and bool(np.any((play.roster.side == "off") & (pos == "QB")))
+    seg = d[snap_i:rel_i]
+    other = np.delete(seg, k, axis=1).min(axis=1, initial=np.inf)
+    return any(b - a >= MIN_RUN for a, b in true_runs((other <= HOLD_IN) & (seg[:, k] > AWAY_YD)))
+
+
+# ------------------------------------------------------------------ a Play's role facts, cached
+
+_CACHE: dict[int, PlayRoles] = {}
+
+
+def roles(play: Play) -> PlayRoles:
+    """The play's role facts, computed once per Play object."""
+    hit = _CACHE.get(id(play))
+    if hit is None:
+        hit = _compute(play)
+        _CACHE[id(play)] = hit
+        weakref.finalize(play, _CACHE.pop, id(play), None)
+    return hit
+
+
+def _ball_per_frame(play: Play) -> tuple[np.ndarray, np.ndarray]:
+    ok = np.isfinite(play.ball_x) & np.isfinite(play.ball_y)
+    if ok.sum() == 0:
+        return np.full(play.n_frames, np.nan), np.full(play.n_frames, np.nan)
+    bt = play.ball_t[ok]
+    return np.interp(play.t, bt, play.ball_x[ok]), np.interp(play.t, bt, play.ball_y[ok])
+
+
+def _compute(play: Play) -> PlayRoles:
+    snap_i = play.event_frame("ball_snap")
+    if snap_i is None:
+        snap_i = min(int(np.searchsorted(play.t, -1e-6)), play.n_frames - 1)
+    bx, by = _ball_per_frame(play)
+    qb = infer_passer(play.roster, play.x, play.y, bx, by, snap_i, play.events, play.meta.description)
+    rel_i = _release_frame(play.events, snap_i)
+    trick = False
+    if rel_i is not None and qb is not None:
+        cols = _candidates(play.roster)
+        if qb not in cols:
+            cols = np.append(cols, qb)
+        k = int(np.flatnonzero(cols == qb)[0])
+        d = _ball_distance(play.x, play.y, bx, by, cols)
+        rel_i = _real_release(d, cols, k, bx, by, snap_i, rel_i)
+        trick = _is_trick(play, d, cols, k, bx, by, snap_i, rel_i)
+    release_t = None if rel_i is None else float(play.t[rel_i])
+    end = _dropback_end(play, release_t)
+    return PlayRoles(qb, release_t, end, trick, _frozen(_eligible(play, qb)), _frozen(_rushers(play, end)))
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)  # shared by every caller of the cache
+    return a
+
+
+def _dropback_end(play: Play, release_t: float | None) -> float:
+    if release_t is not None:
+        return release_t
+    ev = play.first_event(*DROPBACK_END_EVENTS)
+    return float(play.t[ev[1]]) if ev is not None and play.t[ev[1]] >= 0 else float(play.t[-1])
+
+
+def _eligible(play: Play, qb: int | None) -> np.ndarray:
+    """Offensive players with role route_runner or an eligible position, plus the real target (a lineman
+    reported eligible, a defensive lineman at fullback), the passer excluded."""
+    r = play.roster
+    m = (r.side == "off") & ((r.role == "route_runner") | np.isin(r.position.astype(str), list(ELIGIBLE_POSITIONS)))
+    if play.meta.target_nfl_id is not None:
+        m |= (r.side == "off") & (r.nfl_id == int(play.meta.target_nfl_id))
+    if qb is not None:
+        m[qb] = False
+    return np.flatnonzero(m)
+
+
+def _rushers(play: Play, end: float) -> np.ndarray:
+    """Role pass_rusher, else defenders who crossed the line of scrimmage between the snap and `end`."""
+    idx = play.players_where(side="def", role="pass_rusher")
+    if len(idx) or play.meta.los_x is None:
+        return idx
+    d = play.players_where(side="def")
+    m = (play.t >= 0) & (play.t <= end)
+    crossed = np.nanmin(np.where(np.isnan(play.x[m][:, d]), np.inf, play.x[m][:, d]), axis=0) < play.meta.los_x
+    return d[crossed]
+
+
+# ------------------------------------------------------------------ the public questions
+
+def passer(play: Play) -> int | None:
+    """Column of the passer (the real thrower; the module docstring says how), or None."""
+    return roles(play).passer
+
+
+def release_time(play: Play) -> float | None:
+    """Seconds from the snap when the passer lets go of the ball, or None on plays without a pass."""
+    return roles(play).release_t
+
+
+def dropback_end(play: Play) -> float:
+    """End of the decision window: the release, else a sack/handoff/run, else the last frame."""
+    return roles(play).dropback_end
+
+
+def trick_play(play: Play) -> bool:
+    """True when the passer got the ball by a handoff or a lateral (drills leave such plays out unless asked)."""
+    return roles(play).trick
+
+
+def eligible_receivers(play: Play) -> np.ndarray:
+    """Columns of the eligible receivers, the passer excluded."""
+    return roles(play).receivers
+
+
+def pass_rushers(play: Play) -> np.ndarray:
+    """Columns of the pass rushers."""
+    return roles(play).rushers
+
+
+def defenders(play: Play) -> np.ndarray:
+    return play.players_where(side="def")
