@@ -3,8 +3,17 @@ MouseWatcher -> ButtonThrower) traversed once per frame; button events are drain
 
 from __future__ import annotations
 
-from panda3d.core import (ButtonThrower, DataGraphTraverser, EventQueue, GraphicsWindow, KeyboardButton,
-                          ModifierButtons, MouseAndKeyboard, MouseWatcher, NodePath)
+from panda3d.core import (
+    ButtonThrower,
+    DataGraphTraverser,
+    EventQueue,
+    GraphicsWindow,
+    KeyboardButton,
+    ModifierButtons,
+    MouseAndKeyboard,
+    MouseWatcher,
+    NodePath,
+)
 
 
 class KeyboardMouse:

@@ -13,8 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from panda3d.core import (Camera, DisplayRegion, LPoint3f, LQuaternionf, NodePath, OrthographicLens,
-                          PerspectiveLens, PNMImage, StringStream, Texture)
+from panda3d.core import (
+    Camera,
+    DisplayRegion,
+    LPoint3f,
+    LQuaternionf,
+    NodePath,
+    OrthographicLens,
+    PerspectiveLens,
+    PNMImage,
+    StringStream,
+    Texture,
+)
 
 from replay.atomic import write_atomic
 from scenes.palette import SKY

@@ -19,8 +19,7 @@ import pandas as pd
 
 from .errors import PlayError
 from .events import LIVE_END_EVENTS, PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
-from .play import (DEFENSIVE_LINE, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play,
-                   PlayMeta, Roster)
+from .play import DEFENSIVE_LINE, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play, PlayMeta, Roster
 from .roles import infer_passer
 from .teams import canonical_team
 

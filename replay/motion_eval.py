@@ -1,4 +1,4 @@
-"""Measuring motion quality on real motion capture (issue 3 acceptance figures), shared by the tests and
+"""Measuring motion quality on real motion capture, shared by the tests and
 tools/bench_motion.py: masked-joint gap filling against linear interpolation, RFID fusion of the pelvis, and
 motion synthesised from a clip's 10 Hz track against the clip itself."""
 

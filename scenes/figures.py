@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from panda3d.core import (GeomEnums, NodePath, OmniBoundingVolume, PNMImage, SamplerState, Texture)
+from panda3d.core import GeomEnums, NodePath, OmniBoundingVolume, PNMImage, SamplerState, Texture
 
 from replay.play import Play
 

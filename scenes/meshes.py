@@ -4,8 +4,16 @@ boxes and flat rectangles for static scenery."""
 from __future__ import annotations
 
 import numpy as np
-from panda3d.core import (Geom, GeomEnums, GeomNode, GeomTriangles, GeomVertexArrayFormat, GeomVertexData,
-                          GeomVertexFormat, InternalName)
+from panda3d.core import (
+    Geom,
+    GeomEnums,
+    GeomNode,
+    GeomTriangles,
+    GeomVertexArrayFormat,
+    GeomVertexData,
+    GeomVertexFormat,
+    InternalName,
+)
 
 
 def _format(with_normal: bool, with_color: bool, extra: tuple[str, ...] = ()) -> GeomVertexFormat:

@@ -17,7 +17,6 @@ from replay.assemble import PlayContext, build_play
 from replay.field_frame import FIELD
 from replay.play import FPS, Play, PlayMeta
 
-
 # ---------------------------------------------------------------- real shared data
 
 def shared_data_dir() -> Path | None:

@@ -1,4 +1,4 @@
-"""Import benchmark (issue 2). Prints:
+"""Import benchmark. Prints:
 
 - rows/s importing every shared NGS highlight play into a fresh store;
 - the ratio of that import time to a bare `pandas.read_csv` of the same files (measured in the same run);
@@ -22,7 +22,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "replay"))
 
 from replay.importer import import_paths, iter_plays  # noqa: E402
 from replay.store import PlayStore  # noqa: E402
@@ -64,7 +64,7 @@ def bench_highlights(hl: Path) -> None:
 
 def write_week_file(path: Path, target_bytes: int) -> tuple[int, int]:
     """A week-sized tracking file in NGS TSV layout, gzip-free, made of distinct synthetic plays."""
-    from test_issue2_bad_input import ngs_frame
+    from test_importer_bad_input import ngs_frame
 
     template = ngs_frame(play_id=1)
     header = template.to_csv(sep="\t", index=False).split("\n", 1)[0] + "\n"

@@ -1,4 +1,4 @@
-"""Benchmark and quality figures of skeletal motion (issue 3).
+"""Benchmark and quality figures of skeletal motion.
 
 Prints: the cost of sampling all 22 skeletons at one instant (target <= 0.5 ms) against a baseline measured in
 the same run (plain linear interpolation of precomputed joint arrays), of building a play's motion, and of

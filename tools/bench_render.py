@@ -1,4 +1,4 @@
-"""Render benchmark (issue 4). For a real play at 1280x720 offscreen (Mesa llvmpipe here), prints:
+"""Render benchmark. For a real play at 1280x720 offscreen (Mesa llvmpipe here), prints:
 
 - frames per second of the full scene (field, 22 instanced skeletal figures, ball) from the `qb` camera;
 - frames per second of an empty scene in the same run: the empty stadium (field, stands, goal posts; no players,

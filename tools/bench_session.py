@@ -95,11 +95,11 @@ def bench_rep(size: tuple[int, int]) -> None:
     from engine.app import close_play, open_play, update_frame
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
+    from engine.training.clock import FixedStepClock
+    from engine.training.loop import RepPlan, run_session
     from engine.training.session.records import FrameSample
     from engine.training.session.stream import read_stream
     from engine.training.trainee import ScriptedTrainee
-    from engine.training.clock import FixedStepClock
-    from engine.training.loop import RepPlan, run_session
 
     plan = RepPlan("synthetic:cover3_smash", load_play_ref("synthetic:cover3_smash"))
     r = Renderer(PandaDisplay("offscreen", size))

@@ -1,4 +1,4 @@
-"""Headset benchmark (issue 7): what the headset path costs on top of plain stereo rendering, measured in one run.
+"""Headset benchmark: what the headset path costs on top of plain stereo rendering, measured in one run.
 
 For the built-in drill's first play, both eyes at --eye WxH (default 720x720), offscreen (Mesa llvmpipe here):
 - baseline: stereo offscreen (`PandaDisplay(views=2)`: both eyes side by side in one buffer), the app's frame

@@ -4,7 +4,7 @@ A backend owns the graphics pipe, the GraphicsEngine and the outputs (a desktop 
 a headset's swapchain images) and says, every frame, which views to draw and from where. The renderer
 (`engine.renderer.Renderer`) owns the scene, a head *rig* node and one camera per view; it never asks which
 backend it has. Three backends implement this: `PandaDisplay("window")`, `PandaDisplay("offscreen")` (both in
-`engine.backends.panda_display`, one code path) and the OpenXR headset backend (issue 7).
+`engine.backends.panda_display`, one code path) and the OpenXR headset backend.
 
 What a backend provides:
 

@@ -10,8 +10,16 @@ from __future__ import annotations
 
 import os
 
-from panda3d.core import (FrameBufferProperties, GraphicsEngine, GraphicsOutput, GraphicsPipe,
-                          GraphicsPipeSelection, GraphicsWindow, WindowProperties, load_prc_file_data)
+from panda3d.core import (
+    FrameBufferProperties,
+    GraphicsEngine,
+    GraphicsOutput,
+    GraphicsPipe,
+    GraphicsPipeSelection,
+    GraphicsWindow,
+    WindowProperties,
+    load_prc_file_data,
+)
 
 from .interface import DisplayOutputs, DisplayUnavailable, Pose, ViewParams, ViewTarget
 

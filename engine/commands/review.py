@@ -110,9 +110,8 @@ def run(args: argparse.Namespace) -> int:
                 save_png(args.frames / f"frame_{k:05d}.png", render_at(view, t))
             print(f"wrote {len(times)} frames to {args.frames} ({args.fps:g} fps, t = {t0:+.2f} .. {t1:+.2f} s)")
             return 0
-        from replay.timebase import Timeline
-
         from engine.review import review_interactive
+        from replay.timebase import Timeline
         timeline = Timeline.for_play(play, start=args.t_from, end=args.t_to)
         timeline.seek(resolve_time(play, args.at))
         view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, show_keys=True,

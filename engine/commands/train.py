@@ -75,12 +75,11 @@ def run_train(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     import json
 
+    from engine.training.session.report import write_report
+    from engine.training.session.stream import read_stream, read_summary, write_summary
+    from engine.training.session.summary import summarize, summary_text
     from replay.store import PlayStore
     from scenes.drills import load_play_ref
-
-    from engine.training.session.stream import read_stream, read_summary, write_summary
-    from engine.training.session.report import write_report
-    from engine.training.session.summary import summarize, summary_text
 
     contents = read_stream(args.session)
     store = PlayStore(args.store)

@@ -15,8 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from replay.events import SACK_EVENTS
-from replay.roles import release_time
 from replay.play import Play
+from replay.roles import release_time
 
 REACH_YD = 1.0
 PRESSURE_FROM_S = 0.3  # contact right at the snap is the line, not pressure

@@ -19,8 +19,16 @@ import time
 
 from engine.backends.interface import DisplayOutputs, DisplayUnavailable
 
-from .bindings import (ACTION_SET, ACTION_SET_LABEL, EYE_GAZE_EXTENSION, HANDS, OPENGL_EXTENSION,
-                       action_specs, required_extensions, suggested_bindings)
+from .bindings import (
+    ACTION_SET,
+    ACTION_SET_LABEL,
+    EYE_GAZE_EXTENSION,
+    HANDS,
+    OPENGL_EXTENSION,
+    action_specs,
+    required_extensions,
+    suggested_bindings,
+)
 from .coords import xr_quat_wxyz
 from .eye_targets import EyeTargets
 from .headset import IDLE_SLEEP_S, FrameTiming, HeadsetInfo, XrEvent, XrInput, XrPose, XrView
@@ -168,8 +176,13 @@ class OpenXRDriver:
         return DisplayOutputs(self.engine, self.eyes.targets)
 
     def _open_gl_context(self, reqs) -> None:
-        from panda3d.core import (FrameBufferProperties, GraphicsEngine, GraphicsPipe, GraphicsPipeSelection,
-                                  WindowProperties)
+        from panda3d.core import (
+            FrameBufferProperties,
+            GraphicsEngine,
+            GraphicsPipe,
+            GraphicsPipeSelection,
+            WindowProperties,
+        )
 
         from engine.backends.panda_display import configure_panda, display_available
 

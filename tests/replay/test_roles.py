@@ -7,8 +7,8 @@ import gc
 
 import numpy as np
 import pytest
-
 from conftest import make_play, synthetic_rows
+
 from engine.cp.features import NotAPassPlay
 from engine.cp.timeline import context_for
 from engine.training.loop import rep_setup
@@ -16,8 +16,7 @@ from replay.assemble import PlayContext, build_play
 from replay.ball_flight import plan_ball
 from replay.events import RELEASE_EVENTS
 from replay.play import PlayMeta
-from replay.roles import (dropback_end, eligible_receivers, pass_rushers, passer, release_time, roles,
-                          trick_play)
+from replay.roles import dropback_end, eligible_receivers, pass_rushers, passer, release_time, roles, trick_play
 from scenes.play_scene import build_play_scene
 from scenes.pose_source import StandingPoses
 

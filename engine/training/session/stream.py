@@ -23,8 +23,7 @@ import msgpack
 from replay.atomic import write_atomic
 from replay.errors import InputError
 
-from .records import (FORMAT, READS, VERSION, Record, RecordError, SessionEnd, SessionHeader, from_record,
-                      header_version)
+from .records import FORMAT, READS, VERSION, Record, RecordError, SessionEnd, SessionHeader, from_record, header_version
 
 STREAM = "stream.msgpack"
 SUMMARY = "summary.json"

@@ -11,8 +11,19 @@ import msgpack
 import pytest
 
 from engine.cli import main
-from engine.training.session.records import (VERSION, ButtonPress, FrameSample, ReceiverEntry, RecordError,
-                                             RepEvent, RepStart, SessionEnd, SessionHeader, Throw, from_record)
+from engine.training.session.records import (
+    VERSION,
+    ButtonPress,
+    FrameSample,
+    ReceiverEntry,
+    RecordError,
+    RepEvent,
+    RepStart,
+    SessionEnd,
+    SessionHeader,
+    Throw,
+    from_record,
+)
 from engine.training.session.stream import STREAM, SessionWriter, read_stream, read_summary
 from replay.errors import InputError
 
