@@ -15,6 +15,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/qbvr demo
 
 test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(VENV)/.installed

@@ -18,7 +18,7 @@ from replay.play import Play
 
 DEFAULT_HEIGHT_M = 1.88
 
-# Joint names and parents of the standing stand-in (research-notes §3 layout).
+# Joint names and parents of the standing stand-in (the layout of assets/skeleton.json).
 JOINT_NAMES = (
     "mid_hip", "spine_mid", "neck", "head_top", "nose", "l_eye", "r_eye", "l_ear", "r_ear",
     "l_shoulder", "r_shoulder", "l_elbow", "r_elbow", "l_wrist", "r_wrist", "l_hand", "r_hand",

@@ -147,8 +147,8 @@ def run_info(args: argparse.Namespace) -> int:
         h = f"{p['height_m']:.2f} m" if p.get("height_m") else "   -  "
         role = (p.get("role") or "-") + (" (inferred)" if p.get("role_source") == "inferred" else "")
         jersey = p["jersey"] if p["jersey"] is not None and p["jersey"] >= 0 else ""
-        print(f"  {p['side']:<3} {p['team'] or '':<4} #{jersey!s:<3} {p['position'] or '':<4} {p['name'] or p['nfl_id']!s:<26} "
-              f"{h}  {role}")
+        print(f"  {p['side']:<3} {p['team'] or '':<4} #{jersey!s:<3} {p['position'] or '':<4} "
+              f"{p['name'] or p['nfl_id']!s:<26} {h}  {role}")
     print("quality flags:" + ("" if play.flags else " none"))
     for k, v in play.flags.items():
         print(f"  {k}: {v}")
