@@ -1,17 +1,17 @@
 """From one play's rows in the canonical long layout to a normalised `Play`: the part every reader shares.
 
-A reader turns its source's rows into a DataFrame with these columns (missing ones are filled with NaN/""):
-`frame_id` (int, 1-based), `nfl_id` (float, NaN on ball rows), `is_ball` (bool), `x`, `y`, `s`, `a`, `o`,
-`dir`, `event`, `name`, `jersey`, `position`, `team`, `side` ("off"/"def"/"" when the team decides), and fills a
-`PlayContext` with what the play tables say. Everything else — duplicates, events, gaps, direction, the snap,
-time, derived acceleration, roles and the self-check — happens here, once, the same for every source.
+A reader turns its source's rows into a DataFrame in the canonical layout declared in `replay/rows.py` (checked
+here: a missing required column stops the file with an error naming the reader, the file and the column; absent
+optional columns take their declared defaults) and fills a `PlayContext` with what the play tables say.
+Everything else — duplicates, events, gaps, direction, the snap, time, derived acceleration, roles and the
+self-check — happens here, once, the same for every source, in the named steps of `_build`.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,11 +21,15 @@ from .errors import PlayError
 from .events import LIVE_END_EVENTS, PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
 from .play import DEFENSIVE_LINE, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play, PlayMeta, Roster
 from .roles import infer_passer
+from .rows import PLAYER_COLUMNS, TRACK_COLUMNS, conform
 from .teams import canonical_team
 
 MAX_FILLED_GAP = 3  # frames; longer gaps are flagged, never invented
-TRACK_COLUMNS = ("x", "y", "s", "a", "o", "dir")
-PLAYER_COLUMNS = ("name", "jersey", "position", "team", "side")
+FIRST_DOWN_CAP_X = 110.0  # the first-down line never lies beyond the goal line
+QB_LOS_OFFSET = 1.0  # yd: the centre's ball is about a yard ahead of a QB under centre
+
+__all__ = ["PlayContext", "build_play", "pass_result_from_events", "PASS_END_EVENTS", "TRACK_COLUMNS",
+           "PLAYER_COLUMNS"]
 
 
 @dataclass
@@ -45,8 +49,10 @@ class PlayContext:
 
 
 def build_play(rows: pd.DataFrame, ctx: PlayContext) -> Play:
-    """Assemble, clean and normalise one play. Raises PlayError when the play cannot be used."""
+    """Assemble, clean and normalise one play. Raises InputError when the rows break the canonical schema (the
+    whole file is then unusable) and PlayError when this play cannot be used."""
     key = ctx.meta.key
+    rows = conform(rows, reader=ctx.meta.source_format, path=ctx.path)
     try:
         return _build(rows, ctx)
     except PlayError:
@@ -55,139 +61,185 @@ def build_play(rows: pd.DataFrame, ctx: PlayContext) -> Play:
         raise PlayError(key, ctx.path, f"cannot assemble the play: {type(e).__name__}: {e}") from None
 
 
+@dataclass
+class _Grid:
+    """The play's rows laid out on the frame x player grid: frame ids, each row's frame and player column."""
+
+    frame_id: np.ndarray  # [F] int32, every frame from the first to the last
+    fi: np.ndarray  # per row: frame index
+    is_ball: np.ndarray  # per row
+    ids: np.ndarray  # [P] nfl ids, sorted
+    pcol: np.ndarray  # per player row: column in `ids`
+
+    @property
+    def f0(self) -> int:
+        return int(self.frame_id[0])
+
+
 def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
-    meta, flags = ctx.meta, dict(ctx.flags)
-    key = meta.key
-    for col in TRACK_COLUMNS:
-        if col not in rows:
-            rows[col] = np.nan
-    for col in ("event", *PLAYER_COLUMNS):
-        if col not in rows:
-            rows[col] = ""
+    """The assembly steps in order; each step says what it flags."""
+    flags = dict(ctx.flags)
+    rows = _drop_duplicates(rows, flags)
+    grid = _grid(rows, ctx, flags)
+    prow = rows[~grid.is_ball]
+    arrays = _track_arrays(prow, grid)
+    roster = _roster(prow, grid.ids, grid.pcol, ctx)
+    ball_x, ball_y = _ball(rows, grid, ctx)
+    events, notes = clean_events(grid.fi, rows["event"].to_numpy(object))
+    if notes:
+        flags["auto_event_used"] = "; ".join(notes)
+    _fill_gaps(arrays, flags)
+    off_cols, def_cols = np.flatnonzero(roster.side == "off"), np.flatnonzero(roster.side == "def")
+    if len(off_cols) == 0 or len(def_cols) == 0:
+        raise PlayError(ctx.meta.key, ctx.path,
+                        "cannot tell offense from defense (no player matches the possession team)")
+    snap_i, events = _snap(arrays, ball_x, ball_y, bool(grid.is_ball.any()), off_cols, events, grid, flags)
+    _drop_wonky_ball(ball_x, ball_y, snap_i, events, flags)
+    direction, inferred = _direction(ctx.direction, arrays, snap_i, off_cols, def_cols)
+    meta = replace(ctx.meta, play_direction=direction, direction_inferred=inferred or ctx.meta.direction_inferred)
+    if direction == "left":
+        ball_x, ball_y = _flip_left(arrays, ball_x, ball_y)
+    _season_2017_orientation(arrays, roster, snap_i, meta, flags)
+    if np.isnan(arrays["a"]).all():
+        arrays["a"] = _derive_acceleration(arrays)
+        flags["derived"] = "acceleration derived from speed and direction (the source has no `a`)"
+    meta = _with_line_of_scrimmage(meta, ctx, direction, ball_x, arrays, roster, snap_i, flags)
+    t = (grid.frame_id.astype(np.float64) - float(grid.frame_id[snap_i])) / FPS
+    _assign_roles(roster, arrays, (ball_x, ball_y), snap_i, events, meta, ctx)
+    if meta.target_nfl_id is not None and meta.target_nfl_id not in set(roster.nfl_id.tolist()):
+        flags["target_not_tracked"] = f"targeted receiver {meta.target_nfl_id} has no tracking rows"
+    _self_check(arrays, roster, snap_i, meta, flags)
+    play = Play(meta=meta, roster=roster, frame_id=grid.frame_id, t=t, **arrays,
+                ball_t=t.copy(), ball_x=ball_x, ball_y=ball_y, events=events, flags=flags)
+    play.validate()
+    return play
+
+
+def _drop_duplicates(rows: pd.DataFrame, flags: dict[str, str]) -> pd.DataFrame:
+    """One row per (frame, player or ball): the first is kept, exact and conflicting repeats are counted."""
     ent = rows["nfl_id"].where(~rows["is_ball"].astype(bool), -1.0)
     keyed = pd.DataFrame({"f": rows["frame_id"].to_numpy(), "e": ent.to_numpy(),
                           **{c: rows[c].to_numpy() for c in ("x", "y", "s", "o", "dir")}})
     dup = keyed.duplicated(["f", "e"]).to_numpy()
-    if dup.any():
-        n_exact = int(keyed.duplicated().sum())
-        rows = rows[~dup]
-        flags["duplicate_rows"] = (f"{n_exact} exact duplicate rows and {int(dup.sum()) - n_exact} repeated "
-                                   "(frame, player) rows with other values dropped (the first row is kept)")
+    if not dup.any():
+        return rows
+    n_exact = int(keyed.duplicated().sum())
+    flags["duplicate_rows"] = (f"{n_exact} exact duplicate rows and {int(dup.sum()) - n_exact} repeated "
+                               "(frame, player) rows with other values dropped (the first row is kept)")
+    return rows[~dup]
 
+
+def _grid(rows: pd.DataFrame, ctx: PlayContext, flags: dict[str, str]) -> _Grid:
+    """Frames from the first to the last row (missing frames flagged) and the players (by nfl id)."""
+    key = ctx.meta.key
     fids = rows["frame_id"].to_numpy(np.int64)
     if len(fids) == 0:
         raise PlayError(key, ctx.path, "has no rows")
     f0, f1 = int(fids.min()), int(fids.max())
     frame_id = np.arange(f0, f1 + 1, dtype=np.int32)
-    F = len(frame_id)
     fi = fids - f0
-    missing_frames = F - len(np.unique(fi))
+    missing_frames = len(frame_id) - len(np.unique(fi))
     if missing_frames:
-        flags["missing_frames"] = f"{missing_frames} of {F} frames have no rows at all"
-
+        flags["missing_frames"] = f"{missing_frames} of {len(frame_id)} frames have no rows at all"
     is_ball = rows["is_ball"].to_numpy(bool)
     prow = rows[~is_ball]
     if prow["nfl_id"].isna().any():
         raise PlayError(key, ctx.path, "player rows without nflId")
-    pid = prow["nfl_id"].to_numpy(np.float64).astype(np.int64)
-    ids, pcol = np.unique(pid, return_inverse=True)
-    P = len(ids)
-    if P == 0:
+    ids, pcol = np.unique(prow["nfl_id"].to_numpy(np.float64).astype(np.int64), return_inverse=True)
+    if len(ids) == 0:
         raise PlayError(key, ctx.path, "has no player rows")
-    pfi = fi[~is_ball]
+    return _Grid(frame_id=frame_id, fi=fi, is_ball=is_ball, ids=ids, pcol=pcol)
+
+
+def _track_arrays(prow: pd.DataFrame, grid: _Grid) -> dict[str, np.ndarray]:
+    """x, y, s, a, o, dir as float32 [frames, players], NaN where a player has no row."""
+    F, P = len(grid.frame_id), len(grid.ids)
+    pfi = grid.fi[~grid.is_ball]
     arrays: dict[str, np.ndarray] = {}
     for c in TRACK_COLUMNS:
         a = np.full((F, P), np.nan, np.float32)
-        a[pfi, pcol] = pd.to_numeric(prow[c], errors="coerce").to_numpy(np.float32)
+        a[pfi, grid.pcol] = pd.to_numeric(prow[c], errors="coerce").to_numpy(np.float32)
         arrays[c] = a
+    return arrays
 
-    roster = _roster(prow, ids, pcol, ctx)
 
-    # Ball: from its own rows, else a track the reader synthesised, else unknown.
+def _ball(rows: pd.DataFrame, grid: _Grid, ctx: PlayContext) -> tuple[np.ndarray, np.ndarray]:
+    """The ball per frame: from its own rows, else a track the reader synthesised, else unknown (NaN)."""
+    F = len(grid.frame_id)
     ball_x = np.full(F, np.nan, np.float32)
     ball_y = np.full(F, np.nan, np.float32)
-    if is_ball.any():
-        brow = rows[is_ball]
-        bfi = fi[is_ball]
+    if grid.is_ball.any():
+        brow = rows[grid.is_ball]
+        bfi = grid.fi[grid.is_ball]
         ball_x[bfi] = pd.to_numeric(brow["x"], errors="coerce").to_numpy(np.float32)
         ball_y[bfi] = pd.to_numeric(brow["y"], errors="coerce").to_numpy(np.float32)
     elif ctx.ball_track is not None:
         bf, bx, by = ctx.ball_track
+        f0, f1 = grid.f0, int(grid.frame_id[-1])
         ok = (bf >= f0) & (bf <= f1)
         ball_x[bf[ok] - f0] = bx[ok]
         ball_y[bf[ok] - f0] = by[ok]
-    events, notes = clean_events(fi, rows["event"].to_numpy(object))
-    if notes:
-        flags["auto_event_used"] = "; ".join(notes)
+    return ball_x, ball_y
 
-    _fill_gaps(arrays, flags)
 
-    side = roster.side
-    off_cols, def_cols = np.flatnonzero(side == "off"), np.flatnonzero(side == "def")
-    if len(off_cols) == 0 or len(def_cols) == 0:
-        raise PlayError(key, ctx.path, "cannot tell offense from defense (no player matches the possession team)")
-
-    # Snap: the event, else inferred from the ball's (or the offense's) first movement.
+def _snap(arrays: dict[str, np.ndarray], ball_x: np.ndarray, ball_y: np.ndarray, ball_tracked: bool,
+          off_cols: np.ndarray, events: list[tuple[int, str]], grid: _Grid, flags: dict[str, str]
+          ) -> tuple[int, list[tuple[int, str]]]:
+    """The snap's frame index: the event, else inferred from the ball's (or the offense's) first movement."""
     snap_i = _event_index(events, "ball_snap")
-    if snap_i is None:
-        # A synthesised ball track starts at the release: only a tracked ball can tell the snap.
-        bx, by = (ball_x, ball_y) if is_ball.any() else (np.full(F, np.nan, np.float32),) * 2
-        snap_i, how = _infer_snap(arrays, bx, by, off_cols, events)
-        events = sorted(events + [(snap_i, "ball_snap")])
-        flags["inferred_snap"] = f"no ball_snap event; snap inferred at frame {int(frame_id[snap_i])} from {how}"
-    _drop_wonky_ball(ball_x, ball_y, snap_i, events, flags)
+    if snap_i is not None:
+        return snap_i, events
+    # A synthesised ball track starts at the release: only a tracked ball can tell the snap.
+    F = len(grid.frame_id)
+    bx, by = (ball_x, ball_y) if ball_tracked else (np.full(F, np.nan, np.float32),) * 2
+    snap_i, how = _infer_snap(arrays, bx, by, off_cols, events)
+    flags["inferred_snap"] = f"no ball_snap event; snap inferred at frame {int(grid.frame_id[snap_i])} from {how}"
+    return snap_i, sorted(events + [(snap_i, "ball_snap")])
 
-    # Direction: given, else from which way the offense faces the defense at the snap.
-    direction = (ctx.direction or "").strip().lower()
-    if direction not in ("left", "right"):
-        ox = np.nanmean(arrays["x"][snap_i, off_cols])
-        dx = np.nanmean(arrays["x"][snap_i, def_cols])
-        direction = "right" if ox < dx else "left"
-        meta.direction_inferred = True
-    meta.play_direction = direction
-    if direction == "left":
-        for c in ("x",):
-            arrays[c] = (FIELD_LENGTH - arrays[c]).astype(np.float32)
-        arrays["y"] = (FIELD_WIDTH - arrays["y"]).astype(np.float32)
-        arrays["o"] = np.mod(arrays["o"] + 180.0, 360.0).astype(np.float32)
-        arrays["dir"] = np.mod(arrays["dir"] + 180.0, 360.0).astype(np.float32)
-        ball_x = (FIELD_LENGTH - ball_x).astype(np.float32)
-        ball_y = (FIELD_WIDTH - ball_y).astype(np.float32)
 
-    _season_2017_orientation(arrays, roster, snap_i, meta, flags)
+def _direction(given: str | None, arrays: dict[str, np.ndarray], snap_i: int, off_cols: np.ndarray,
+               def_cols: np.ndarray) -> tuple[str, bool]:
+    """("left" | "right", inferred): given, else which way the offense faces the defense at the snap."""
+    direction = (given or "").strip().lower()
+    if direction in ("left", "right"):
+        return direction, False
+    ox = np.nanmean(arrays["x"][snap_i, off_cols])
+    dx = np.nanmean(arrays["x"][snap_i, def_cols])
+    return ("right" if ox < dx else "left"), True
 
-    if np.isnan(arrays["a"]).all():
-        arrays["a"] = _derive_acceleration(arrays)
-        flags.setdefault("derived", "")
-        flags["derived"] = "acceleration derived from speed and direction (the source has no `a`)"
 
-    # Line of scrimmage and first-down line, normalised.
+def _flip_left(arrays: dict[str, np.ndarray], ball_x: np.ndarray, ball_y: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Turn a play run toward -x around (in place for the tracks) so the offense moves toward +x."""
+    arrays["x"] = (FIELD_LENGTH - arrays["x"]).astype(np.float32)
+    arrays["y"] = (FIELD_WIDTH - arrays["y"]).astype(np.float32)
+    arrays["o"] = np.mod(arrays["o"] + 180.0, 360.0).astype(np.float32)
+    arrays["dir"] = np.mod(arrays["dir"] + 180.0, 360.0).astype(np.float32)
+    return (FIELD_LENGTH - ball_x).astype(np.float32), (FIELD_WIDTH - ball_y).astype(np.float32)
+
+
+def _with_line_of_scrimmage(meta: PlayMeta, ctx: PlayContext, direction: str, ball_x: np.ndarray,
+                            arrays: dict[str, np.ndarray], roster: Roster, snap_i: int, flags: dict[str, str]
+                            ) -> PlayMeta:
+    """`meta` with the normalised line of scrimmage (from the tables, else the ball, else the QB at the snap)
+    and the first-down line."""
+    los = meta.los_x
     if ctx.los_raw is not None and not math.isnan(ctx.los_raw):
-        meta.los_x = float(FIELD_LENGTH - ctx.los_raw) if direction == "left" else float(ctx.los_raw)
+        los = float(FIELD_LENGTH - ctx.los_raw) if direction == "left" else float(ctx.los_raw)
     elif ctx.los_x is not None and not math.isnan(ctx.los_x):
-        meta.los_x = float(ctx.los_x)
+        los = float(ctx.los_x)
     elif not np.isnan(ball_x[snap_i]):
-        meta.los_x = float(ball_x[snap_i])
+        los = float(ball_x[snap_i])
         flags["los_from_ball"] = "line of scrimmage taken from the ball at the snap"
     else:
         qb = _qb_col(roster)
         if qb is not None and not np.isnan(arrays["x"][snap_i, qb]):
-            meta.los_x = float(arrays["x"][snap_i, qb] + 1.0)
+            los = float(arrays["x"][snap_i, qb] + QB_LOS_OFFSET)
             flags["los_from_qb"] = "line of scrimmage estimated from the QB at the snap"
-    if meta.los_x is not None and meta.distance is not None:
-        meta.first_down_x = float(min(meta.los_x + meta.distance, 110.0))
-
-    t = (frame_id.astype(np.float64) - float(frame_id[snap_i])) / FPS
-
-    _assign_roles(roster, arrays, (ball_x, ball_y), snap_i, events, meta, ctx)
-    if meta.target_nfl_id is not None and meta.target_nfl_id not in set(roster.nfl_id.tolist()):
-        flags["target_not_tracked"] = f"targeted receiver {meta.target_nfl_id} has no tracking rows"
-    _self_check(arrays, roster, snap_i, meta, flags)
-
-    play = Play(meta=meta, roster=roster, frame_id=frame_id, t=t, **arrays,
-                ball_t=t.copy(), ball_x=ball_x, ball_y=ball_y, events=events, flags=flags)
-    play.validate()
-    return play
+    first_down = meta.first_down_x
+    if los is not None and meta.distance is not None:
+        first_down = float(min(los + meta.distance, FIRST_DOWN_CAP_X))
+    return replace(meta, los_x=los, first_down_x=first_down)
 
 
 def _roster(prow: pd.DataFrame, ids: np.ndarray, pcol: np.ndarray, ctx: PlayContext) -> Roster:
@@ -448,5 +500,3 @@ def pass_result_from_events(events: list[tuple[int, str]]) -> str | None:
         return "S"
     return None
 
-
-__all__ = ["PlayContext", "build_play", "pass_result_from_events", "PASS_END_EVENTS"]

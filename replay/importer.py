@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 
 from .errors import InputError, PlayError
 from .play import Play
+from .readers.base import Reader
 from .readers.detect import classify
 from .readers.tables import Tables
 from .sources import ByteCounter, Source, expand
@@ -36,7 +37,7 @@ class ImportSummary:
 @dataclass
 class TrackingJob:
     source: Source
-    reader: object
+    reader: Reader
     tables: Tables
 
 
@@ -44,13 +45,13 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[TrackingJob], list[tuple[
     """Tracking tables to read, each with the companion tables found beside it (same folder or zip), falling
     back to companions given anywhere on the command line."""
     sources = expand(paths)
-    tracking: list[tuple[Source, object]] = []
+    tracking: list[tuple[Source, Reader]] = []
     companions: dict[Path, dict[str, Source]] = defaultdict(dict)
     anywhere: dict[str, Source] = {}
     ignored = []
     for src in sources:
         kind, what = classify(src)
-        if kind == "tracking":
+        if isinstance(what, Reader):
             tracking.append((src, what))
         elif kind == "companion":
             companions[_home(src)][str(what)] = src

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from ..assemble import TRACK_COLUMNS
+from ..rows import TRACK_COLUMNS
 from ..errors import InputError, PlayError
 from ..field_frame import FIELD
 from ..play import Play, PlayMeta
@@ -295,8 +295,12 @@ def play_type(row: dict[str, Any]) -> str:
 
 
 def meta_from_tables(source_format: str, game_id: int, play_id: int, play_row: dict[str, Any] | None,
-                     game_row: dict[str, Any] | None, *, extra_columns: tuple[str, ...] = ()) -> PlayMeta:
-    """Play metadata from a plays-table row and a games-table row, whatever the release calls the columns."""
+                     game_row: dict[str, Any] | None, *, extra_columns: tuple[str, ...] = (),
+                     week: int | None = None, extra: dict[str, Any] | None = None, **fields: Any) -> PlayMeta:
+    """Play metadata from a plays-table row and a games-table row, whatever the release calls the columns,
+    built once: `week` is the fallback when the games table has none (e.g. from the file name), `extra` adds
+    play-level labels to the `extra_columns` copied from the plays row, `fields` set what the release knows
+    better than its tables (e.g. the targeted receiver)."""
     prow, grow = play_row or {}, game_row or {}
     home = canonical_team(pick(grow, "homeTeamAbbr", "home_team_abbr")) or None
     away = canonical_team(pick(grow, "visitorTeamAbbr", "visitor_team_abbr")) or None
@@ -305,22 +309,21 @@ def meta_from_tables(source_format: str, game_id: int, play_id: int, play_row: d
     if defense is None and offense and home and away:
         defense = away if offense == home else home if offense == away else None
     result = text(pick(prow, "passResult", "PassResult", "pass_result")).upper()
-    season = integer(pick(grow, "season")) or season_from_game_id(game_id)
-    meta = PlayMeta(
-        game_id=game_id, play_id=play_id, source_format=source_format, season=season,
-        week=integer(pick(grow, "week")), season_type="REG", home_team=home, away_team=away,
+    labels = {c: v for c in extra_columns if (v := plain(prow.get(c))) is not None}
+    labels.update(extra or {})
+    built: dict[str, Any] = dict(
+        game_id=game_id, play_id=play_id, source_format=source_format,
+        season=integer(pick(grow, "season")) or season_from_game_id(game_id),
+        week=integer(pick(grow, "week")) or week, season_type="REG", home_team=home, away_team=away,
         offense_team=offense, defense_team=defense, quarter=integer(pick(prow, "quarter")),
         game_clock=game_clock(pick(prow, "gameClock", "GameClock", "game_clock")),
         down=integer(pick(prow, "down")), distance=integer(pick(prow, "yardsToGo", "yards_to_go")),
         play_type=play_type(prow) if prow else "other",
         description=text(pick(prow, "playDescription", "play_description")),
-        pass_result=result if result in ("C", "I", "IN", "S", "R") else None,
+        pass_result=result if result in ("C", "I", "IN", "S", "R") else None, extra=labels,
     )
-    for c in extra_columns:
-        v = plain(prow.get(c))
-        if v is not None:
-            meta.extra[c] = v
-    return meta
+    built.update(fields)
+    return PlayMeta(**built)
 
 
 def los_from_yardline(row: dict[str, Any], offense: str | None) -> float | None:

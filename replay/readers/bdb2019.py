@@ -9,7 +9,7 @@ scrimmage is derived from `yardlineSide`/`yardlineNumber` and the possession tea
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import pandas as pd
 
@@ -19,6 +19,7 @@ from ..errors import PlayError
 from ..play import Play
 from ..sources import Source, read_chunks
 from . import bdb
+from .base import Reader
 from .tables import Tables
 
 NAME = "bdb2019"
@@ -30,31 +31,38 @@ PLAY_EXTRA = ("offenseFormation", "personnel.offense", "defendersInTheBox", "num
               "personnel.defense", "PassLength", "YardsAfterCatch", "PlayResult", "isPenalty")
 
 
-def matches(columns: list[str]) -> bool:
-    return "frame.id" in columns and {"gameId", "playId", "team"} <= set(columns)
+class Bdb2019Reader(Reader):
+    """bdb2019 as a `Reader` (see the module docstring for its quirks)."""
+
+    name = NAME
+
+    def matches(self, columns: Sequence[str]) -> bool:
+        return "frame.id" in columns and {"gameId", "playId", "team"} <= set(columns)
+
+    def read(self, src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
+        tables = tables if tables is not None else Tables()
+        plays = bdb.play_index(tables, "plays", src, required_for="know each play's offense, down and yard line")
+        games = bdb.game_index(tables, src, required_for="turn the tracking's team home/away into team codes")
+        players = bdb.player_info(tables, src, required_for="know each player's position (the tracking has none)")
+        chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
+                             dtype={"event": object, "team": object, "displayName": object}, **opts)
+
+        def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
+            key = f"{gid}:{pid}"
+            prow = bdb.play_row(plays, gid, pid, src)
+            grow = bdb.home_away_game_row(games, gid, pid, src)
+            meta = bdb.meta_from_tables(NAME, gid, pid, prow, grow, extra_columns=PLAY_EXTRA)
+            is_ball = bdb.ball_mask(rows, "nflId", "team", "displayName")
+            team = bdb.home_away_codes(rows["team"], grow, key, str(src))
+            canon = bdb.canonical(rows, key=key, path=str(src), frame="frame.id", nfl_id="nflId", is_ball=is_ball,
+                                  team=team, name="displayName", jersey="jerseyNumber")
+            ctx = PlayContext(meta=meta, path=str(src), direction=None,
+                              los_x=bdb.los_from_yardline(prow, meta.offense_team), players=players)
+            play = build_play(canon, ctx)
+            set_target_from_description(play)
+            return play
+
+        yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)
 
 
-def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
-    tables = tables if tables is not None else Tables()
-    plays = bdb.play_index(tables, "plays", src, required_for="know each play's offense, down and yard line")
-    games = bdb.game_index(tables, src, required_for="turn the tracking's team home/away into team codes")
-    players = bdb.player_info(tables, src, required_for="know each player's position (the tracking has none)")
-    chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
-                         dtype={"event": object, "team": object, "displayName": object}, **opts)
-
-    def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
-        key = f"{gid}:{pid}"
-        prow = bdb.play_row(plays, gid, pid, src)
-        grow = bdb.home_away_game_row(games, gid, pid, src)
-        meta = bdb.meta_from_tables(NAME, gid, pid, prow, grow, extra_columns=PLAY_EXTRA)
-        is_ball = bdb.ball_mask(rows, "nflId", "team", "displayName")
-        team = bdb.home_away_codes(rows["team"], grow, key, str(src))
-        canon = bdb.canonical(rows, key=key, path=str(src), frame="frame.id", nfl_id="nflId", is_ball=is_ball,
-                              team=team, name="displayName", jersey="jerseyNumber")
-        ctx = PlayContext(meta=meta, path=str(src), direction=None,
-                          los_x=bdb.los_from_yardline(prow, meta.offense_team), players=players)
-        play = build_play(canon, ctx)
-        set_target_from_description(play)
-        return play
-
-    yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)
+READER = Bdb2019Reader()

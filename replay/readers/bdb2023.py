@@ -11,7 +11,7 @@ block"); the targeted receiver parsed from `playDescription`; tracking ends ~5 f
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import pandas as pd
 
@@ -21,6 +21,7 @@ from ..errors import PlayError
 from ..play import Play
 from ..sources import Source, read_chunks
 from . import bdb
+from .base import Reader
 from .tables import Tables
 
 NAME = "bdb2023"
@@ -36,11 +37,6 @@ PFF_EXTRA = ("pff_positionLinedUp", "pff_hit", "pff_hurry", "pff_sack", "pff_bea
              "pff_hurryAllowed", "pff_sackAllowed", "pff_nflIdBlockedPlayer", "pff_blockType", "pff_backFieldBlock")
 
 
-def matches(columns: list[str]) -> bool:
-    cols = set(columns)
-    return ({"gameId", "playId", "frameId", "playDirection"} <= cols and bool(cols & {"team", "club"})
-            and not cols & {"displayName", "position", "frameType"})
-
 
 def pff_roles(pff_rows: dict[int, dict]) -> dict[int, str]:
     """nflId -> canonical role from `pff_role`, case-insensitively; unknown labels are left out."""
@@ -52,40 +48,52 @@ def pff_roles(pff_rows: dict[int, dict]) -> dict[int, str]:
     return out
 
 
-def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
-    tables = tables if tables is not None else Tables()
-    plays = bdb.play_index(tables, "plays", src, required_for="know each play's offense, down and yard line")
-    players = bdb.player_info(tables, src, required_for="know each player's name and position (the tracking "
-                                                        "has neither)")
-    games = bdb.game_index(tables, src)
-    pff = bdb.player_play_index(tables, "pff")
-    cols, _ = src.header()
-    team_col = "team" if "team" in cols else "club"
-    week = bdb.week_from_name(src.name)
-    chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
-                         dtype={"event": object, team_col: object, "playDirection": object}, **opts)
+class Bdb2023Reader(Reader):
+    """bdb2023 as a `Reader` (see the module docstring for its quirks)."""
 
-    def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
-        key = f"{gid}:{pid}"
-        prow = bdb.play_row(plays, gid, pid, src)
-        meta = bdb.meta_from_tables(NAME, gid, pid, prow, games.get(gid), extra_columns=PLAY_EXTRA)
-        meta.week = meta.week or week
-        is_ball = bdb.ball_mask(rows, "nflId", team_col)
-        nids = rows["nflId"]
-        names = [players.get(int(n), {}).get("name", "") if n == n else "football" for n in nids.tolist()]
-        canon = bdb.canonical(rows, key=key, path=str(src), frame="frameId", nfl_id="nflId", is_ball=is_ball,
-                              team=rows[team_col].to_numpy(object), jersey="jerseyNumber")
-        canon["name"] = names
-        prows = pff.get((gid, pid), {})
-        extra = {c: {n: bdb.plain(r.get(c)) for n, r in prows.items()} for c in PFF_EXTRA
-                 if any(c in r for r in prows.values())}
-        ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "playDirection"),
-                          los_raw=bdb.absolute_los(prow), players=players, roles=pff_roles(prows),
-                          player_extra=extra)
-        if not prows:
-            ctx.flags["no_pff_roles"] = "pffScoutingData.csv has no rows for this play: roles inferred from tracks"
-        play = build_play(canon, ctx)
-        set_target_from_description(play)
-        return play
+    name = NAME
 
-    yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)
+    def matches(self, columns: Sequence[str]) -> bool:
+        cols = set(columns)
+        return ({"gameId", "playId", "frameId", "playDirection"} <= cols and bool(cols & {"team", "club"})
+                and not cols & {"displayName", "position", "frameType"})
+
+    def read(self, src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
+        tables = tables if tables is not None else Tables()
+        plays = bdb.play_index(tables, "plays", src, required_for="know each play's offense, down and yard line")
+        players = bdb.player_info(tables, src, required_for="know each player's name and position (the tracking "
+                                                            "has neither)")
+        games = bdb.game_index(tables, src)
+        pff = bdb.player_play_index(tables, "pff")
+        cols, _ = src.header()
+        team_col = "team" if "team" in cols else "club"
+        week = bdb.week_from_name(src.name)
+        chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
+                             dtype={"event": object, team_col: object, "playDirection": object}, **opts)
+
+        def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
+            key = f"{gid}:{pid}"
+            prow = bdb.play_row(plays, gid, pid, src)
+            meta = bdb.meta_from_tables(NAME, gid, pid, prow, games.get(gid), extra_columns=PLAY_EXTRA, week=week)
+            is_ball = bdb.ball_mask(rows, "nflId", team_col)
+            nids = rows["nflId"]
+            names = [players.get(int(n), {}).get("name", "") if n == n else "football" for n in nids.tolist()]
+            canon = bdb.canonical(rows, key=key, path=str(src), frame="frameId", nfl_id="nflId", is_ball=is_ball,
+                                  team=rows[team_col].to_numpy(object), jersey="jerseyNumber")
+            canon["name"] = names
+            prows = pff.get((gid, pid), {})
+            extra = {c: {n: bdb.plain(r.get(c)) for n, r in prows.items()} for c in PFF_EXTRA
+                     if any(c in r for r in prows.values())}
+            ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "playDirection"),
+                              los_raw=bdb.absolute_los(prow), players=players, roles=pff_roles(prows),
+                              player_extra=extra)
+            if not prows:
+                ctx.flags["no_pff_roles"] = "pffScoutingData.csv has no rows for this play: roles inferred from tracks"
+            play = build_play(canon, ctx)
+            set_target_from_description(play)
+            return play
+
+        yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)
+
+
+READER = Bdb2023Reader()

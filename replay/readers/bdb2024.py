@@ -10,7 +10,7 @@ targeted receiver parsed from `playDescription`.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import pandas as pd
 
@@ -20,6 +20,7 @@ from ..errors import PlayError
 from ..play import Play
 from ..sources import Source, read_chunks
 from . import bdb
+from .base import Reader
 from .tables import Tables
 
 NAME = "bdb2024"
@@ -33,38 +34,44 @@ PLAY_EXTRA = ("ballCarrierId", "ballCarrierDisplayName", "passLength", "playResu
 TACKLE_EXTRA = ("tackle", "assist", "forcedFumble", "pff_missedTackle")
 
 
-def matches(columns: list[str]) -> bool:
-    cols = set(columns)
-    return {"gameId", "playId", "frameId", "club", "displayName"} <= cols and "frameType" not in cols
+class Bdb2024Reader(Reader):
+    """bdb2024 as a `Reader` (see the module docstring for its quirks)."""
+
+    name = NAME
+
+    def matches(self, columns: Sequence[str]) -> bool:
+        cols = set(columns)
+        return {"gameId", "playId", "frameId", "club", "displayName"} <= cols and "frameType" not in cols
+
+    def read(self, src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
+        tables = tables if tables is not None else Tables()
+        plays = bdb.play_index(tables, "plays", src, required_for="know each play's offense, down and yard line")
+        players = bdb.player_info(tables, src, required_for="know each player's position (the tracking has none)")
+        games = bdb.game_index(tables, src)
+        tackles = bdb.player_play_index(tables, "tackles")
+        week = bdb.week_from_name(src.name)
+        chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
+                             dtype={"event": object, "club": object, "displayName": object, "playDirection": object},
+                             **opts)
+
+        def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
+            key = f"{gid}:{pid}"
+            prow = bdb.play_row(plays, gid, pid, src)
+            meta = bdb.meta_from_tables(NAME, gid, pid, prow, games.get(gid), extra_columns=PLAY_EXTRA, week=week)
+            is_ball = bdb.ball_mask(rows, "nflId", "club", "displayName")
+            canon = bdb.canonical(rows, key=key, path=str(src), frame="frameId", nfl_id="nflId", is_ball=is_ball,
+                                  team=rows["club"].to_numpy(object), name="displayName", jersey="jerseyNumber")
+            trows = tackles.get((gid, pid), {})
+            extra = {c: {n: bdb.flag(r.get(c)) for n, r in trows.items()} for c in TACKLE_EXTRA
+                     if any(c in r for r in trows.values())}
+            ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "playDirection"),
+                              los_raw=bdb.absolute_los(prow), players=players, player_extra=extra)
+            play = build_play(canon, ctx)
+            bdb.flag_snap_before_data(play)
+            set_target_from_description(play)
+            return play
+
+        yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)
 
 
-def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
-    tables = tables if tables is not None else Tables()
-    plays = bdb.play_index(tables, "plays", src, required_for="know each play's offense, down and yard line")
-    players = bdb.player_info(tables, src, required_for="know each player's position (the tracking has none)")
-    games = bdb.game_index(tables, src)
-    tackles = bdb.player_play_index(tables, "tackles")
-    week = bdb.week_from_name(src.name)
-    chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
-                         dtype={"event": object, "club": object, "displayName": object, "playDirection": object},
-                         **opts)
-
-    def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
-        key = f"{gid}:{pid}"
-        prow = bdb.play_row(plays, gid, pid, src)
-        meta = bdb.meta_from_tables(NAME, gid, pid, prow, games.get(gid), extra_columns=PLAY_EXTRA)
-        meta.week = meta.week or week
-        is_ball = bdb.ball_mask(rows, "nflId", "club", "displayName")
-        canon = bdb.canonical(rows, key=key, path=str(src), frame="frameId", nfl_id="nflId", is_ball=is_ball,
-                              team=rows["club"].to_numpy(object), name="displayName", jersey="jerseyNumber")
-        trows = tackles.get((gid, pid), {})
-        extra = {c: {n: bdb.flag(r.get(c)) for n, r in trows.items()} for c in TACKLE_EXTRA
-                 if any(c in r for r in trows.values())}
-        ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "playDirection"),
-                          los_raw=bdb.absolute_los(prow), players=players, player_extra=extra)
-        play = build_play(canon, ctx)
-        bdb.flag_snap_before_data(play)
-        set_target_from_description(play)
-        return play
-
-    yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)
+READER = Bdb2024Reader()

@@ -11,7 +11,7 @@ the `SNAP` frame. `targetX`/`targetY` in `meta.extra` stay in raw field coordina
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from ..play import Play
 from ..sources import Source, read_chunks
 from ..teams import canonical_team
 from . import bdb
+from .base import Reader
 from .tables import Tables
 
 NAME = "bdb2025"
@@ -42,9 +43,6 @@ PLAYER_FLAGS = ("wasTargettedReceiver", "wasInitialPassRusher", "causedPressure"
 PLAYER_NUMBERS = ("timeToPressureAsPassRusher", "getOffAsPassRusher", "timeToPressureAllowedAsBlocker")
 PLAYER_TEXT = ("routeRan", "pff_defensiveCoverageAssignment")
 
-
-def matches(columns: list[str]) -> bool:
-    return {"gameId", "playId", "frameId", "frameType", "club"} <= set(columns)
 
 
 def player_play_labels(prows: dict[int, dict[str, Any]]) -> dict[str, dict[int, Any]]:
@@ -92,37 +90,46 @@ def _snap_from_frame_type(rows: pd.DataFrame, canon: pd.DataFrame, ctx: PlayCont
     ctx.flags["snap_from_frame_type"] = f"no ball_snap event; snap taken from frameType SNAP at frame {f}"
 
 
-def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
-    tables = tables if tables is not None else Tables()
-    plays = bdb.play_index(tables, "plays", src, required_for="know each play's offense, down and yard line")
-    players = bdb.player_info(tables, src, required_for="know each player's position (the tracking has none)")
-    games = bdb.game_index(tables, src)
-    player_play = bdb.player_play_index(tables, "player_play")
-    week = bdb.week_from_name(src.name)
-    chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
-                         dtype={"event": object, "club": object, "displayName": object, "playDirection": object,
-                                "frameType": object}, **opts)
+class Bdb2025Reader(Reader):
+    """bdb2025 as a `Reader` (see the module docstring for its quirks)."""
 
-    def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
-        key = f"{gid}:{pid}"
-        prow = bdb.play_row(plays, gid, pid, src)
-        meta = bdb.meta_from_tables(NAME, gid, pid, prow, games.get(gid), extra_columns=PLAY_EXTRA)
-        meta.week = meta.week or week
-        prows = player_play.get((gid, pid), {})
-        targets = [n for n, r in prows.items() if bdb.flag(r.get("wasTargettedReceiver")) == 1.0]
-        if len(targets) == 1:
-            meta.target_nfl_id = targets[0]
-        dropback = bdb.flag(prow.get("isDropback")) == 1.0 or meta.play_type in ("pass", "sack")
-        is_ball = bdb.ball_mask(rows, "nflId", "club", "displayName")
-        canon = bdb.canonical(rows, key=key, path=str(src), frame="frameId", nfl_id="nflId", is_ball=is_ball,
-                              team=rows["club"].to_numpy(object), name="displayName", jersey="jerseyNumber")
-        ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "playDirection"),
-                          los_raw=bdb.absolute_los(prow), players=players,
-                          roles=player_play_roles(prows, meta.offense_team, dropback),
-                          player_extra=player_play_labels(prows))
-        _snap_from_frame_type(rows, canon, ctx)
-        play = build_play(canon, ctx)
-        set_target_from_description(play)
-        return play
+    name = NAME
 
-    yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)
+    def matches(self, columns: Sequence[str]) -> bool:
+        return {"gameId", "playId", "frameId", "frameType", "club"} <= set(columns)
+
+    def read(self, src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
+        tables = tables if tables is not None else Tables()
+        plays = bdb.play_index(tables, "plays", src, required_for="know each play's offense, down and yard line")
+        players = bdb.player_info(tables, src, required_for="know each player's position (the tracking has none)")
+        games = bdb.game_index(tables, src)
+        player_play = bdb.player_play_index(tables, "player_play")
+        week = bdb.week_from_name(src.name)
+        chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
+                             dtype={"event": object, "club": object, "displayName": object, "playDirection": object,
+                                    "frameType": object}, **opts)
+
+        def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
+            key = f"{gid}:{pid}"
+            prow = bdb.play_row(plays, gid, pid, src)
+            prows = player_play.get((gid, pid), {})
+            targets = [n for n, r in prows.items() if bdb.flag(r.get("wasTargettedReceiver")) == 1.0]
+            meta = bdb.meta_from_tables(NAME, gid, pid, prow, games.get(gid), extra_columns=PLAY_EXTRA, week=week,
+                                        target_nfl_id=targets[0] if len(targets) == 1 else None)
+            dropback = bdb.flag(prow.get("isDropback")) == 1.0 or meta.play_type in ("pass", "sack")
+            is_ball = bdb.ball_mask(rows, "nflId", "club", "displayName")
+            canon = bdb.canonical(rows, key=key, path=str(src), frame="frameId", nfl_id="nflId", is_ball=is_ball,
+                                  team=rows["club"].to_numpy(object), name="displayName", jersey="jerseyNumber")
+            ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "playDirection"),
+                              los_raw=bdb.absolute_los(prow), players=players,
+                              roles=player_play_roles(prows, meta.offense_team, dropback),
+                              player_extra=player_play_labels(prows))
+            _snap_from_frame_type(rows, canon, ctx)
+            play = build_play(canon, ctx)
+            set_target_from_description(play)
+            return play
+
+        yield from bdb.stream_plays(src, chunks, "gameId", "playId", make)
+
+
+READER = Bdb2025Reader()

@@ -13,8 +13,9 @@ the offense's first movement (flagged), and the ball is synthesised from the pas
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from ..play import Play
 from ..sources import Source, read_chunks
 from ..units import height_m, weight_kg
 from . import bdb
+from .base import Reader
 from .tables import Tables
 
 NAME = "bdb2026"
@@ -45,9 +47,6 @@ PLAY_EXTRA = ("route_of_targeted_receiver", "team_coverage_man_zone", "team_cove
               "receiver_alignment", "defenders_in_the_box", "yards_gained", "expected_points_added",
               "play_nullified_by_penalty")
 
-
-def matches(columns: list[str]) -> bool:
-    return {"game_id", "play_id", "nfl_id", "frame_id", "player_to_predict", "ball_land_x"} <= set(columns)
 
 
 def is_output(columns: list[str]) -> bool:
@@ -121,80 +120,108 @@ def _ball_track(rows: pd.DataFrame, roles: pd.Series, last: int, key: str, path:
     return (last + k).astype(np.int64), (x0 + (lx - x0) * w).astype(np.float32), (y0 + (ly - y0) * w).astype(np.float32)
 
 
-def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
-    tables = tables if tables is not None else Tables()
-    supp = bdb.play_index(tables, "supplementary", src, game="game_id", play="play_id")
-    out_src = output_source(src)
-    outputs = _read_output(out_src, **opts)
-    week = bdb.week_from_name(src.name)
-    chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
-                         dtype={"play_direction": object, "player_name": object, "player_height": object,
-                                "player_position": object, "player_side": object, "player_role": object,
-                                "player_to_predict": object}, **opts)
+@dataclass
+class _Players:
+    """What the input rows say about each player (their first row): identity, role, side, to-predict flag."""
 
-    def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
-        key = f"{gid}:{pid}"
-        srow = supp.get((gid, pid))
-        meta = bdb.meta_from_tables(NAME, gid, pid, srow, srow, extra_columns=PLAY_EXTRA)
-        meta.play_type = "pass"  # every play of this release is a completed throw
-        meta.week = meta.week or week
-        if rows["frame_id"].isna().any():
-            raise PlayError(key, src, "input row without frame_id")
-        last = int(rows["frame_id"].max())
-        role_txt = rows["player_role"].astype(str).str.strip().str.lower() if "player_role" in rows else \
-            pd.Series("", index=rows.index)
-        roles_col = role_txt.map(ROLES).fillna("")
-        ball = _ball_track(rows, roles_col, last, key, str(src))
-        meta.extra.update({"ball_land_x": float(ball[1][-1]), "ball_land_y": float(ball[2][-1]),
-                           "num_frames_output": int(len(ball[0]) - 1)})
+    info: dict[int, dict]
+    roles: dict[int, str]
+    targets: list[int]
+    predict: dict[int, float | None]
+    side_of: dict[int, str]
 
+    @classmethod
+    def of(cls, rows: pd.DataFrame, role_txt: pd.Series) -> "_Players":
         firsts = rows.drop_duplicates("nfl_id")
+        ids, roles_first = firsts["nfl_id"], role_txt[firsts.index]
         info = {int(r.nfl_id): {"name": bdb.text(r.player_name), "position": bdb.text(r.player_position).upper(),
                                 "height_m": height_m(r.player_height), "weight_kg": weight_kg(r.player_weight)}
                 for r in firsts.itertuples() if r.nfl_id == r.nfl_id}
-        roles = {int(n): ROLES[t] for n, t in zip(firsts["nfl_id"], role_txt[firsts.index]) if t in ROLES and n == n}
-        targets = [int(n) for n, t in zip(firsts["nfl_id"], role_txt[firsts.index]) if t == "targeted receiver"]
-        if len(targets) == 1:
-            meta.target_nfl_id = targets[0]
-        predict = {int(n): bdb.flag(v) for n, v in zip(firsts["nfl_id"], firsts.get("player_to_predict", []))}
+        return cls(info=info,
+                   roles={int(n): ROLES[t] for n, t in zip(ids, roles_first) if t in ROLES and n == n},
+                   targets=[int(n) for n, t in zip(ids, roles_first) if t == "targeted receiver"],
+                   predict={int(n): bdb.flag(v) for n, v in zip(ids, firsts.get("player_to_predict", []))},
+                   side_of={int(n): SIDES.get(bdb.text(s).lower(), "") for n, s in zip(ids, firsts["player_side"])})
 
-        side_of = {int(n): SIDES.get(bdb.text(s).lower(), "") for n, s in zip(firsts["nfl_id"], firsts["player_side"])}
-        team_of = {"off": meta.offense_team or "", "def": meta.defense_team or ""}
-        inp = bdb.canonical(rows, key=key, path=str(src), frame="frame_id", nfl_id="nfl_id",
-                            is_ball=np.zeros(len(rows), bool), name="player_name", position="player_position",
-                            event=None)
-        inp["side"] = [side_of.get(int(n), "") for n in rows["nfl_id"].tolist()]
-        inp.loc[inp["frame_id"] == last, "event"] = "pass_forward"
-        flags: dict[str, str] = {}
-        out = outputs.get((gid, pid))
-        if out is not None and len(out):
-            o = pd.DataFrame({"frame_id": out["frame_id"].to_numpy(np.int64) + last,
-                              "nfl_id": out["nfl_id"].to_numpy(np.float64), "is_ball": False,
-                              "x": out["x"].to_numpy(np.float64), "y": out["y"].to_numpy(np.float64)})
-            for c in ("s", "a", "o", "dir"):
-                o[c] = np.nan
-            o["event"] = ""
-            o["name"] = [info.get(int(n), {}).get("name", "") for n in o["nfl_id"]]
-            o["position"] = [info.get(int(n), {}).get("position", "") for n in o["nfl_id"]]
-            o["jersey"] = ""
-            o["side"] = [side_of.get(int(n), "") for n in o["nfl_id"]]
-            unknown = set(o["nfl_id"].astype(int)) - set(side_of)
-            if unknown:
-                flags["output_unknown_players"] = f"output rows for {len(unknown)} players absent from the input"
-            canon = pd.concat([inp, o[inp.columns.drop("team")]], ignore_index=True)
-        else:
-            flags["no_output"] = (f"no rows in {out_src.name if out_src else 'an output file'} for this play: only "
-                                  "the frames before the throw")
-            canon = inp
-        canon["team"] = [team_of.get(s, "") for s in canon["side"]]
-        x0 = canon[canon["frame_id"] == int(canon["frame_id"].min())]
-        los = _verified_los(bdb.number(bdb.first(rows, "absolute_yardline_number")), x0["x"].to_numpy(),
-                            x0["side"].to_numpy(), flags)
-        ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "play_direction"), los_raw=los,
-                          players=info, roles=roles, player_extra={"player_to_predict": predict},
-                          ball_track=ball, flags=flags)
-        ctx.flags["ball_synthesised"] = ("no ball rows in this release: ball flown in a straight line from the "
+
+def _with_output(inp: pd.DataFrame, out: pd.DataFrame | None, last: int, who: _Players, out_src: Source | None,
+                 flags: dict[str, str]) -> pd.DataFrame:
+    """The input rows followed by the output file's rows of the play (renumbered after the last input frame)."""
+    if out is None or not len(out):
+        flags["no_output"] = (f"no rows in {out_src.name if out_src else 'an output file'} for this play: only "
+                              "the frames before the throw")
+        return inp
+    o = pd.DataFrame({"frame_id": out["frame_id"].to_numpy(np.int64) + last,
+                      "nfl_id": out["nfl_id"].to_numpy(np.float64), "is_ball": False,
+                      "x": out["x"].to_numpy(np.float64), "y": out["y"].to_numpy(np.float64)})
+    for c in ("s", "a", "o", "dir"):
+        o[c] = np.nan
+    o["event"] = ""
+    o["name"] = [who.info.get(int(n), {}).get("name", "") for n in o["nfl_id"]]
+    o["position"] = [who.info.get(int(n), {}).get("position", "") for n in o["nfl_id"]]
+    o["jersey"] = ""
+    o["side"] = [who.side_of.get(int(n), "") for n in o["nfl_id"]]
+    unknown = set(o["nfl_id"].astype(int)) - set(who.side_of)
+    if unknown:
+        flags["output_unknown_players"] = f"output rows for {len(unknown)} players absent from the input"
+    return pd.concat([inp, o[inp.columns.drop("team")]], ignore_index=True)
+
+
+class Bdb2026Reader(Reader):
+    """bdb2026 as a `Reader` (see the module docstring for its quirks)."""
+
+    name = NAME
+
+    def matches(self, columns: Sequence[str]) -> bool:
+        return {"game_id", "play_id", "nfl_id", "frame_id", "player_to_predict", "ball_land_x"} <= set(columns)
+
+    def read(self, src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
+        tables = tables if tables is not None else Tables()
+        supp = bdb.play_index(tables, "supplementary", src, game="game_id", play="play_id")
+        out_src = output_source(src)
+        outputs = _read_output(out_src, **opts)
+        week = bdb.week_from_name(src.name)
+        chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
+                             dtype={"play_direction": object, "player_name": object, "player_height": object,
+                                    "player_position": object, "player_side": object, "player_role": object,
+                                    "player_to_predict": object}, **opts)
+
+        def make(gid: int, pid: int, rows: pd.DataFrame) -> Play:
+            key = f"{gid}:{pid}"
+            if rows["frame_id"].isna().any():
+                raise PlayError(key, src, "input row without frame_id")
+            last = int(rows["frame_id"].max())
+            role_txt = rows["player_role"].astype(str).str.strip().str.lower() if "player_role" in rows else \
+                pd.Series("", index=rows.index)
+            ball = _ball_track(rows, role_txt.map(ROLES).fillna(""), last, key, str(src))
+            who = _Players.of(rows, role_txt)
+            srow = supp.get((gid, pid))
+            meta = bdb.meta_from_tables(
+                NAME, gid, pid, srow, srow, extra_columns=PLAY_EXTRA, week=week,
+                extra={"ball_land_x": float(ball[1][-1]), "ball_land_y": float(ball[2][-1]),
+                       "num_frames_output": int(len(ball[0]) - 1)},
+                play_type="pass",  # every play of this release is a completed throw
+                target_nfl_id=who.targets[0] if len(who.targets) == 1 else None)
+            inp = bdb.canonical(rows, key=key, path=str(src), frame="frame_id", nfl_id="nfl_id",
+                                is_ball=np.zeros(len(rows), bool), name="player_name", position="player_position",
+                                event=None)
+            inp["side"] = [who.side_of.get(int(n), "") for n in rows["nfl_id"].tolist()]
+            inp.loc[inp["frame_id"] == last, "event"] = "pass_forward"
+            flags: dict[str, str] = {}
+            canon = _with_output(inp, outputs.get((gid, pid)), last, who, out_src, flags)
+            team_of = {"off": meta.offense_team or "", "def": meta.defense_team or ""}
+            canon["team"] = [team_of.get(s, "") for s in canon["side"]]
+            x0 = canon[canon["frame_id"] == int(canon["frame_id"].min())]
+            los = _verified_los(bdb.number(bdb.first(rows, "absolute_yardline_number")), x0["x"].to_numpy(),
+                                x0["side"].to_numpy(), flags)
+            flags["ball_synthesised"] = ("no ball rows in this release: ball flown in a straight line from the "
                                          "passer at the release to ball_land_x/y")
-        return build_play(canon, ctx)
+            ctx = PlayContext(meta=meta, path=str(src), direction=bdb.first(rows, "play_direction"), los_raw=los,
+                              players=who.info, roles=who.roles, player_extra={"player_to_predict": who.predict},
+                              ball_track=ball, flags=flags)
+            return build_play(canon, ctx)
 
-    yield from bdb.stream_plays(src, chunks, "game_id", "play_id", make)
+        yield from bdb.stream_plays(src, chunks, "game_id", "play_id", make)
+
+
+READER = Bdb2026Reader()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..sources import Source
+from .base import Reader
 
 # Companion (play-level) tables of the BDB releases, by a header signature.
 # Checked in order: supplementary_data.csv (2026) also has game columns, so it comes before games.
@@ -20,12 +21,12 @@ COMPANIONS = {
 }
 
 
-def tracking_reader(columns: list[str]):
-    """The reader module whose tracking schema this header is, or None."""
+def tracking_reader(columns: list[str]) -> Reader | None:
+    """The reader whose tracking schema this header is, or None."""
     from . import READERS
-    for mod in READERS:
-        if mod.matches(columns):
-            return mod
+    for reader in READERS:
+        if reader.matches(columns):
+            return reader
     return None
 
 
@@ -37,7 +38,7 @@ def companion_kind(columns: list[str]) -> str | None:
     return None
 
 
-def classify(src: Source) -> tuple[str, object]:
+def classify(src: Source) -> tuple[str, Reader | str | list[str]]:
     """('tracking', reader) or ('companion', kind) or ('unknown', header)."""
     cols, _ = src.header()
     reader = tracking_reader(cols)

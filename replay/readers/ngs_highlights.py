@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import replace
+from typing import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from ..play import Play, PlayMeta
 from ..sources import Source, read_chunks
 from ..teams import canonical_team
 from ..units import game_clock
+from .base import Reader
 from .grouping import group_plays
 from .tables import Tables
 
@@ -29,20 +31,6 @@ PLAY_TYPES = {"play_type_pass": "pass", "play_type_rush": "run", "play_type_sack
               "play_type_xp": "extra_point", "play_type_extra_point": "extra_point",
               "play_type_two_point_conversion": "two_point"}
 
-
-def matches(columns: list[str]) -> bool:
-    return {"frame", "possessionFlag", "homeTeamFlag", "displayName"} <= set(columns)
-
-
-def read(src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
-    """Plays of one highlights TSV (any file name: ids come from the rows). `opts` go to `read_chunks`."""
-    chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
-                         dtype={"event": object, "teamAbbr": object, "position": object}, **opts)
-    for (gid, pid), rows in group_plays(chunks, "gameId", "playId", src):
-        try:
-            yield _play(src, gid, pid, rows)
-        except PlayError as e:
-            yield e
 
 
 def _first(rows: pd.DataFrame, col: str):
@@ -87,6 +75,29 @@ def _play(src: Source, gid: int, pid: int, rows: pd.DataFrame) -> Play:
     ctx = PlayContext(meta=meta, path=str(src), direction=_first(rows, "playDirection"),
                       los_raw=float(los) if los is not None else None)
     play = build_play(canon, ctx)
-    play.meta.pass_result = pass_result_from_events(play.events) if play.meta.play_type in ("pass", "sack") else None
+    if play.meta.play_type in ("pass", "sack"):  # the result is only known once the events are cleaned
+        play.meta = replace(play.meta, pass_result=pass_result_from_events(play.events))
     set_target_from_description(play)
     return play
+
+
+class NgsHighlightsReader(Reader):
+    """ngs_highlights as a `Reader` (see the module docstring for its quirks)."""
+
+    name = NAME
+
+    def matches(self, columns: Sequence[str]) -> bool:
+        return {"frame", "possessionFlag", "homeTeamFlag", "displayName"} <= set(columns)
+
+    def read(self, src: Source, tables: Tables | None = None, **opts) -> Iterator[Play | PlayError]:
+        """Plays of one highlights TSV (any file name: ids come from the rows). `opts` go to `read_chunks`."""
+        chunks = read_chunks(src, usecols=COLUMNS, numeric=NUMERIC, required=REQUIRED,
+                             dtype={"event": object, "teamAbbr": object, "position": object}, **opts)
+        for (gid, pid), rows in group_plays(chunks, "gameId", "playId", src):
+            try:
+                yield _play(src, gid, pid, rows)
+            except PlayError as e:
+                yield e
+
+
+READER = NgsHighlightsReader()

@@ -21,6 +21,7 @@ from replay.errors import InputError, PlayError
 from replay.field_frame import FIELD
 from replay.importer import import_paths, iter_plays
 from replay.readers import READERS, bdb2019, bdb2025
+from replay.readers.base import Reader
 from replay.readers.detect import companion_kind, tracking_reader
 from replay.roles import passer
 from replay.store import PlayStore
@@ -624,19 +625,20 @@ def _headers() -> dict[str, list[str]]:
 
 def test_each_tracking_header_detected_by_its_reader_only():
     headers = _headers()
-    mods = {m.NAME: m for m in READERS}
+    readers = {r.name: r for r in READERS}
+    assert all(isinstance(r, Reader) for r in READERS)
     for name, cols in headers.items():
-        accepted = [m.NAME for m in READERS if m.matches(cols)]
+        accepted = [r.name for r in READERS if r.matches(cols)]
         assert accepted == [name], (name, accepted)
-        assert tracking_reader(cols) is mods[name]
+        assert tracking_reader(cols) is readers[name]
     # the 2023 repackage that calls the team column `club` is still 2023, not 2024
     club = ["club" if c == "team" else c for c in headers["bdb2023"]]
-    assert [m.NAME for m in READERS if m.matches(club)] == ["bdb2023"]
+    assert [r.name for r in READERS if r.matches(club)] == ["bdb2023"]
     # the documented full headers, verbatim from tracking-formats.md
-    assert bdb2019.matches("time,x,y,s,dis,dir,event,nflId,displayName,jerseyNumber,team,frame.id,gameId,playId"
+    assert bdb2019.READER.matches("time,x,y,s,dis,dir,event,nflId,displayName,jerseyNumber,team,frame.id,gameId,playId"
                            .split(","))
     assert tracking_reader("gameId,playId,nflId,displayName,frameId,frameType,time,jerseyNumber,club,"
-                           "playDirection,x,y,s,a,dis,o,dir,event".split(",")) is bdb2025
+                           "playDirection,x,y,s,a,dis,o,dir,event".split(",")) is bdb2025.READER
 
 
 def test_companion_tables_detected():
