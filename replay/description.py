@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -69,6 +70,6 @@ def set_target_from_description(play: Play) -> None:
         return
     i = match_player(name, play.roster.name, play.roster.side == "off")
     if i is not None:
-        play.meta.target_nfl_id = int(play.roster.nfl_id[i])
+        play.meta = replace(play.meta, target_nfl_id=int(play.roster.nfl_id[i]))
     else:
         play.flags["target_unmatched"] = f"description names {name!r}, no unique match in the offense"

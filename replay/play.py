@@ -12,7 +12,8 @@ Conventions (after normalisation, whatever the source):
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterator
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 
@@ -33,9 +34,12 @@ DEFENSIVE_LINE = {"DE", "DT", "NT", "DL"}
 ELIGIBLE_POSITIONS = {"WR", "TE", "RB", "HB", "FB"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlayMeta:
-    """Play-level facts. x positions (`los_x`, `first_down_x`) are in the normalised frame."""
+    """Play-level facts. x positions (`los_x`, `first_down_x`) are in the normalised frame.
+
+    Built once and never mutated (frozen, `extra` read-only): a changed fact is a new PlayMeta made with
+    `dataclasses.replace`, so a play shared between the store, the scene and the CP features cannot drift."""
 
     game_id: int
     play_id: int
@@ -59,14 +63,24 @@ class PlayMeta:
     target_nfl_id: int | None = None
     play_direction: str | None = None  # original direction of the offense: "left" or "right"
     direction_inferred: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    __hash__ = None  # type: ignore[assignment]  # `extra` is a mapping: equal metas compare, none hash
+
+    def __reduce__(self):  # copy/deepcopy through the plain dict (a mappingproxy does not copy)
+        return (self.__class__.from_dict, (self.to_dict(),))
 
     @property
     def key(self) -> str:
         return f"{self.game_id}:{self.play_id}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["extra"] = dict(self.extra)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "PlayMeta":

@@ -7,6 +7,7 @@ figures' shading (lit colour = kit colour x 0.55..1.0).
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -173,7 +174,8 @@ def test_camera_poses(tiny_play):
     assert np.isclose(np.linalg.norm(f.eye - f.target), 20) and f.eye[0] < los
     with pytest.raises(ValueError, match="unknown camera"):
         camera_pose("blimp", tiny_play, J, JOINT_NAMES)
-    tiny_play.meta.los_x = 108.0  # a goal-line snap: the endzone camera stays just behind the end line
+    # a goal-line snap: the endzone camera stays just behind the end line
+    tiny_play.meta = replace(tiny_play.meta, los_x=108.0)
     e = camera_pose("endzone", tiny_play, J, JOINT_NAMES)
     assert 120 * YARD < e.eye[0] <= 124 * YARD + 1e-3
 

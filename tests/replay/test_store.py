@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -44,7 +45,7 @@ def test_reimport_replaces(tmp_path):
     a = make_play()
     store.save(a)
     b = make_play(seed=5)
-    b.meta.description = "replaced"
+    b.meta = replace(b.meta, description="replaced")
     store.save(b)
     assert store.load(a.key).meta.description == "replaced"
     assert len(store.keys()) == 1
@@ -73,7 +74,7 @@ def test_corrupt_store_file_is_a_clear_error_and_the_rest_works(tmp_path, damage
     store = PlayStore(tmp_path)
     good = make_play()
     other = make_play()
-    other.meta.play_id = 2
+    other.meta = replace(other.meta, play_id=2)
     store.save_many([good, other])
     path = store.path_for(other.key)
     data = path.read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -18,7 +19,7 @@ def small_store(tmp_path):
     store = PlayStore(tmp_path / "store")
     a = make_play()
     b = make_play(direction="left")
-    b.meta.play_id, b.meta.play_type, b.meta.offense_team = 2, "run", "AWY"
+    b.meta = replace(b.meta, play_id=2, play_type="run", offense_team="AWY")
     store.save_many([a, b])
     return store
 
