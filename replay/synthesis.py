@@ -448,7 +448,7 @@ def _get_off_feet(feet: np.ndarray, lifts: np.ndarray, spot: np.ndarray, gait: n
     i0 = int(np.searchsorted(times, 0.0))
     if i0 >= T:
         return
-    sel = np.flatnonzero(w_st[i0] > 0.5)
+    sel = np.flatnonzero(w_st[i0] > prm.SET_IN_STANCE)
     if not len(sel):
         return
     idx = np.arange(T)[:, None]

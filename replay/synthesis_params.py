@@ -59,6 +59,7 @@ STILL_WINDOW = 2  # 0.5 s speed average deciding that a player is set
 STILL_SPEED = (0.4, 1.0)  # m/s: set below, moving above (smoothstep edges)
 SET_TIME = (-1.6, -1.0)  # s from the snap: the stance blends in over this interval
 GET_OFF_TIME = (0.0, 0.35)  # s from the snap: and out over this one
+SET_IN_STANCE = 0.5  # stance weight at the snap above which a player gets off from his stance spots
 
 # ---- trunk lean. Forward lean ~ atan(a_forward / g) [5]; cornering lean ~ atan(a_lateral / g) [6]
 UPRIGHT_PITCH_SPEED = [0, 3, 8]  # m/s
