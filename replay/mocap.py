@@ -7,7 +7,7 @@ ground truth for gap filling, RFID fusion and checks of synthesised motion, and 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -154,57 +154,76 @@ def read_bvh(path: str | Path, *, unit_m: float = CMU_UNIT_M, skip_reference_fra
     lines = text.splitlines()
     if not lines or lines[0].strip() != "HIERARCHY":
         raise InputError(path, "does not start with HIERARCHY", line=1, expected="a BVH file")
-    names: list[str] = []
-    parents: list[int] = []
-    offsets: list[list[float]] = []
-    channels: list[list[str]] = []
+    h = _bvh_hierarchy(path, lines)
+    a, frame_time = _bvh_motion(path, lines, h)
+    if skip_reference_frame and len(a) > 1:
+        a = a[1:]
+    pos = _bvh_positions(path, h, a, unit_m)
+    return MocapClip(path.stem, tuple(h.names), np.asarray(h.parents, np.int64), 1.0 / frame_time, _yup_to_zup(pos))
+
+
+@dataclass
+class _BvhHierarchy:
+    """The joints of a BVH HIERARCHY section (end sites dropped) and the line its MOTION section starts on."""
+
+    names: list[str] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    offsets: list[list[float]] = field(default_factory=list)
+    channels: list[list[str]] = field(default_factory=list)
+    motion_line: int | None = None  # 0-based index of the line after MOTION
+
+
+def _bvh_hierarchy(path: Path, lines: list[str]) -> _BvhHierarchy:
+    h = _BvhHierarchy()
     stack: list[int] = []
     in_end = False
-    i = 1
-    motion_line = None
-    while i < len(lines):
+    for i in range(1, len(lines)):
         tok = lines[i].split()
-        ln = i + 1
-        i += 1
         if not tok:
             continue
         key = tok[0]
         try:
             if key in ("ROOT", "JOINT"):
-                names.append(tok[1])
-                parents.append(stack[-1] if stack else -1)
-                offsets.append([0.0, 0.0, 0.0])
-                channels.append([])
+                h.names.append(tok[1])
+                h.parents.append(stack[-1] if stack else -1)
+                h.offsets.append([0.0, 0.0, 0.0])
+                h.channels.append([])
             elif key == "End":
                 in_end = True
             elif key == "{":
                 if not in_end:
-                    stack.append(len(names) - 1)
+                    stack.append(len(h.names) - 1)
             elif key == "}":
                 if in_end:
                     in_end = False
                 else:
                     stack.pop()
             elif key == "OFFSET" and not in_end:
-                offsets[-1] = [float(v) for v in tok[1:4]]
+                h.offsets[-1] = [float(v) for v in tok[1:4]]
             elif key == "CHANNELS":
                 n = int(tok[1])
-                channels[-1] = tok[2:2 + n]
-                if len(channels[-1]) != n:
+                h.channels[-1] = tok[2:2 + n]
+                if len(h.channels[-1]) != n:
                     raise ValueError(f"CHANNELS declares {n} but lists {len(tok) - 2}")
             elif key == "MOTION":
-                motion_line = i
+                h.motion_line = i + 1
                 break
         except (IndexError, ValueError) as e:
-            raise InputError(path, f"malformed hierarchy: {e}", line=ln) from None
-    if motion_line is None or not names:
+            raise InputError(path, f"malformed hierarchy: {e}", line=i + 1) from None
+    if h.motion_line is None or not h.names:
         raise InputError(path, "no MOTION section or no joints", expected="HIERARCHY ... MOTION")
+    return h
+
+
+def _bvh_motion(path: Path, lines: list[str], h: _BvhHierarchy) -> tuple[np.ndarray, float]:
+    """The channel values [frames, channels] of the MOTION section and the frame time (s)."""
+    motion_line = h.motion_line
     try:
         n_frames = int(lines[motion_line].split(":")[1])
         frame_time = float(lines[motion_line + 1].split(":")[1])
     except (IndexError, ValueError):
         raise InputError(path, "bad 'Frames:' / 'Frame Time:' lines", line=motion_line + 1) from None
-    n_ch = sum(len(c) for c in channels)
+    n_ch = sum(len(c) for c in h.channels)
     data = []
     for k in range(n_frames):
         ln = motion_line + 2 + k
@@ -217,18 +236,20 @@ def read_bvh(path: str | Path, *, unit_m: float = CMU_UNIT_M, skip_reference_fra
             data.append([float(v) for v in vals])
         except ValueError:
             raise InputError(path, f"frame {k} holds a non-number", line=ln + 1) from None
-    a = np.asarray(data)
-    if skip_reference_frame and len(a) > 1:
-        a = a[1:]
-    N, J = len(a), len(names)
-    off = np.asarray(offsets) * unit_m
+    return np.asarray(data), frame_time
+
+
+def _bvh_positions(path: Path, h: _BvhHierarchy, a: np.ndarray, unit_m: float) -> np.ndarray:
+    """Joint positions [frames, joints, 3] (metres, Y up) by forward kinematics of the channel values."""
+    N, J = len(a), len(h.names)
+    off = np.asarray(h.offsets) * unit_m
     glob = np.zeros((N, J, 3, 3))
     pos = np.zeros((N, J, 3))
     col = 0
     for j in range(J):
         rot = np.tile(np.eye(3), (N, 1, 1))
         trans = np.zeros((N, 3))
-        for ch in channels[j]:
+        for ch in h.channels[j]:
             v = a[:, col]
             col += 1
             axis = "XYZ".index(ch[0].upper())
@@ -237,15 +258,15 @@ def read_bvh(path: str | Path, *, unit_m: float = CMU_UNIT_M, skip_reference_fra
             elif ch.lower().endswith("rotation"):
                 rot = rot @ _axis_angle_mat(axis, np.radians(v))
             else:
-                raise InputError(path, f"unknown channel {ch!r} of joint {names[j]!r}")
-        p = parents[j]
+                raise InputError(path, f"unknown channel {ch!r} of joint {h.names[j]!r}")
+        p = h.parents[j]
         if p < 0:
             glob[:, j] = rot
             pos[:, j] = off[j] + trans
         else:
             glob[:, j] = glob[:, p] @ rot
             pos[:, j] = pos[:, p] + np.einsum("nab,nb->na", glob[:, p], off[j] + trans)
-    return MocapClip(path.stem, tuple(names), np.asarray(parents, np.int64), 1.0 / frame_time, _yup_to_zup(pos))
+    return pos
 
 
 def clip_track_play(clip: MocapClip, *, rate: float = 10.0, noise_m: float = 0.0, seed: int = 0,
