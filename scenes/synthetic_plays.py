@@ -201,6 +201,18 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n > 1e-9 else np.zeros_like(v)
 
 
+@dataclass
+class _Moment:
+    """What every agent's rule looks at, at one instant of the simulation."""
+
+    t: float
+    qb: np.ndarray
+    released: bool
+    caught: bool
+    target_i: int
+    lag: np.ndarray  # everyone's position 0.2 s ago (a defender reacts to where his man was)
+
+
 class _Sim:
     """Point masses steering toward per-agent targets with speed and acceleration limits."""
 
@@ -224,101 +236,109 @@ class _Sim:
         return self.pos[self.idx["QB"]]
 
     def desired(self, t: float) -> np.ndarray:
-        """Desired velocity of every agent at time t (yd/s)."""
+        """Desired velocity of every agent at time t (yd/s), each from the rule of its role."""
         n = len(self.agents)
         out = np.zeros((n, 2))
         if t < 0:
             return out
-        d = self.d
-        qb = self.qb()
-        released = t >= d.release_t
-        caught = self.catch is not None and t >= self.catch[0]
-        target_i = self.idx[d.target]
-        lag = self.history[-20] if len(self.history) >= 20 else self.pos  # 0.2 s reaction delay
+        now = _Moment(t=t, qb=self.qb(), released=t >= self.d.release_t,
+                      caught=self.catch is not None and t >= self.catch[0], target_i=self.idx[self.d.target],
+                      lag=self.history[-20] if len(self.history) >= 20 else self.pos)  # 0.2 s reaction delay
+        rules = {"pass_rusher": self._rush, "blocker": self._block, "route_runner": self._route}
         for i, a in enumerate(self.agents):
-            p, vmax = self.pos[i], self.vmax[i]
             if self.tackled_at is not None and t > self.tackled_at + 0.3:
-                out[i] = 0.0
-                continue
-            if a.key == "QB":
-                if t < 1.0:
-                    goal = np.array([d.los - 7.5, self.start[i, 1]])
-                elif not released:
-                    goal = np.array([d.los - 7.0, self.start[i, 1]])  # hitch up into the pocket
-                else:
-                    goal = p
-                out[i] = self._seek(p, goal, 4.0 if t < 1.0 else 1.5, i)
-            elif a.role == "pass_rusher":
-                if t < a.delay:
-                    continue
-                to_qb = qb - p
-                speed = vmax
-                if a.rush_win_t is None or t < a.rush_win_t:
-                    for j, b in enumerate(self.agents):
-                        if b.blocks == a.key:
-                            bp = self.pos[j]
-                            if np.linalg.norm(bp - p) < ENGAGE_YD and np.dot(bp - p, to_qb) > 0:
-                                speed = min(speed, 0.6)  # engaged: a slow push toward the QB
-                                break
-                out[i] = self._seek(p, qb - _unit(to_qb) * REACH_YD, speed, i)
-            elif a.role == "blocker":
-                j = self.idx.get(a.blocks or "")
-                if j is None:
-                    goal = self.start[i] + np.array([-1.5, 0.0])
-                    out[i] = self._seek(p, goal, 3.0, i)
-                    continue
-                rp = self.pos[j]
-                if t < self.agents[j].delay:
-                    goal = self.start[i] + np.array([-1.0, 0.0])
-                else:
-                    goal = rp + _unit(qb - rp) * 1.0
-                    goal[0] = max(goal[0], qb[0] + 1.2)
-                out[i] = self._seek(p, goal, vmax, i, stop=False)
-            elif a.role == "route_runner":
-                if caught and i == target_i:
-                    out[i] = np.array([vmax * 0.85, 0.0])
-                    continue
-                if t < a.delay or not a.route:
-                    continue
-                legs = a.route
-                k = self.leg[i]
-                goal = self.start[i] + np.array(legs[min(k, len(legs) - 1)])
-                if k < len(legs) - 1 and np.linalg.norm(goal - p) < 0.6:
-                    self.leg[i] += 1
-                    goal = self.start[i] + np.array(legs[self.leg[i]])
-                k = self.leg[i]
-                last = k >= len(legs) - 1
-                speed = a.route_speed
-                if not last:  # slow into the break: the sharper the cut, the slower (a hitch nearly stops)
-                    prev = self.start[i] + (np.array(legs[k - 1]) if k > 0 else 0.0)
-                    nxt = self.start[i] + np.array(legs[k + 1])
-                    u, v = _unit(goal - prev), _unit(nxt - goal)
-                    v_cut = a.route_speed * max(0.12, (1.0 + float(np.dot(u, v))) / 2.0)
-                    speed = min(speed, math.sqrt(v_cut ** 2 + 2.0 * self.amax[i] * 0.8 * np.linalg.norm(goal - p)))
-                out[i] = self._seek(p, goal, speed, i, stop=last)
-            else:  # coverage
-                if released and self.catch is not None:
-                    goal = self.catch[1] if not caught else self.pos[target_i]
-                    out[i] = _unit(goal - p) * vmax
-                    continue
-                if a.cover:
-                    m = self.idx[a.cover]
-                    man_p, man_v = lag[m], self.vel[m]
-                    inside = 1.0 if man_p[1] < FIELD_WIDTH / 2 else -1.0
-                    cushion = max(1.5, 6.0 - 2.5 * t) if a.position in ("CB", "FS") else 1.0
-                    goal = man_p + np.array([cushion, inside * 0.8])
-                    out[i] = man_v + 2.0 * (goal - p)
-                else:
-                    lm = np.array([d.los + a.zone[0], a.zone[1]])
-                    rr = [k for k, b in enumerate(self.agents) if b.role == "route_runner"]
-                    dists = np.linalg.norm(self.pos[rr] - lm, axis=1)
-                    k = int(np.argmin(dists))
-                    if dists[k] < 7.0 and t > 0.8:
-                        goal = lm + 0.55 * (self.pos[rr[k]] - lm)
-                    else:
-                        goal = lm
-                    out[i] = self._seek(p, goal, vmax * 0.9, i)
+                continue  # the play is over: everyone stops
+            rule = self._drop if a.key == "QB" else rules.get(a.role, self._cover)
+            want = rule(i, a, now)
+            if want is not None:
+                out[i] = want
         return out
+
+    def _drop(self, i: int, a: Agent, now: _Moment) -> np.ndarray:
+        """The QB: a 7.5-yard drop, a hitch up into the pocket, then he stands after the throw."""
+        p, d = self.pos[i], self.d
+        if now.t < 1.0:
+            goal = np.array([d.los - 7.5, self.start[i, 1]])
+        elif not now.released:
+            goal = np.array([d.los - 7.0, self.start[i, 1]])  # hitch up into the pocket
+        else:
+            goal = p
+        return self._seek(p, goal, 4.0 if now.t < 1.0 else 1.5, i)
+
+    def _rush(self, i: int, a: Agent, now: _Moment) -> np.ndarray | None:
+        """A pass rusher goes for the QB, slowed to a push while his blocker is engaged with him."""
+        if now.t < a.delay:
+            return None
+        p = self.pos[i]
+        to_qb = now.qb - p
+        speed = self.vmax[i]
+        if a.rush_win_t is None or now.t < a.rush_win_t:
+            for j, b in enumerate(self.agents):
+                if b.blocks == a.key:
+                    bp = self.pos[j]
+                    if np.linalg.norm(bp - p) < ENGAGE_YD and np.dot(bp - p, to_qb) > 0:
+                        speed = min(speed, 0.6)  # engaged: a slow push toward the QB
+                        break
+        return self._seek(p, now.qb - _unit(to_qb) * REACH_YD, speed, i)
+
+    def _block(self, i: int, a: Agent, now: _Moment) -> np.ndarray:
+        """A blocker sets, then stays between his rusher and the QB."""
+        p = self.pos[i]
+        j = self.idx.get(a.blocks or "")
+        if j is None:
+            return self._seek(p, self.start[i] + np.array([-1.5, 0.0]), 3.0, i)
+        rp = self.pos[j]
+        if now.t < self.agents[j].delay:
+            goal = self.start[i] + np.array([-1.0, 0.0])
+        else:
+            goal = rp + _unit(now.qb - rp) * 1.0
+            goal[0] = max(goal[0], now.qb[0] + 1.2)
+        return self._seek(p, goal, self.vmax[i], i, stop=False)
+
+    def _route(self, i: int, a: Agent, now: _Moment) -> np.ndarray | None:
+        """A receiver runs his route leg by leg, slowing into each break; the target runs on after the catch."""
+        p, vmax = self.pos[i], self.vmax[i]
+        if now.caught and i == now.target_i:
+            return np.array([vmax * 0.85, 0.0])
+        if now.t < a.delay or not a.route:
+            return None
+        legs = a.route
+        k = self.leg[i]
+        goal = self.start[i] + np.array(legs[min(k, len(legs) - 1)])
+        if k < len(legs) - 1 and np.linalg.norm(goal - p) < 0.6:
+            self.leg[i] += 1
+            goal = self.start[i] + np.array(legs[self.leg[i]])
+        k = self.leg[i]
+        last = k >= len(legs) - 1
+        speed = a.route_speed
+        if not last:  # slow into the break: the sharper the cut, the slower (a hitch nearly stops)
+            prev = self.start[i] + (np.array(legs[k - 1]) if k > 0 else 0.0)
+            nxt = self.start[i] + np.array(legs[k + 1])
+            u, v = _unit(goal - prev), _unit(nxt - goal)
+            v_cut = a.route_speed * max(0.12, (1.0 + float(np.dot(u, v))) / 2.0)
+            speed = min(speed, math.sqrt(v_cut ** 2 + 2.0 * self.amax[i] * 0.8 * np.linalg.norm(goal - p)))
+        return self._seek(p, goal, speed, i, stop=last)
+
+    def _cover(self, i: int, a: Agent, now: _Moment) -> np.ndarray:
+        """A defender in coverage: trails his man (with a cushion) or sits in his zone, drawn to the nearest
+        receiver; once the ball is thrown he breaks on the catch point, then the catcher."""
+        p, vmax, t = self.pos[i], self.vmax[i], now.t
+        if now.released and self.catch is not None:
+            goal = self.catch[1] if not now.caught else self.pos[now.target_i]
+            return _unit(goal - p) * vmax
+        if a.cover:
+            m = self.idx[a.cover]
+            man_p, man_v = now.lag[m], self.vel[m]
+            inside = 1.0 if man_p[1] < FIELD_WIDTH / 2 else -1.0
+            cushion = max(1.5, 6.0 - 2.5 * t) if a.position in ("CB", "FS") else 1.0
+            goal = man_p + np.array([cushion, inside * 0.8])
+            return man_v + 2.0 * (goal - p)
+        lm = np.array([self.d.los + a.zone[0], a.zone[1]])
+        rr = [k for k, b in enumerate(self.agents) if b.role == "route_runner"]
+        dists = np.linalg.norm(self.pos[rr] - lm, axis=1)
+        k = int(np.argmin(dists))
+        goal = lm + 0.55 * (self.pos[rr[k]] - lm) if dists[k] < 7.0 and t > 0.8 else lm
+        return self._seek(p, goal, vmax * 0.9, i)
 
     def _seek(self, p: np.ndarray, goal: np.ndarray, speed: float, i: int, stop: bool = True) -> np.ndarray:
         to = goal - p
@@ -394,20 +414,27 @@ def design_rows(design: PlayDesign) -> tuple[pd.DataFrame, PlayContext]:
     first = _Sim(design, None).run(design.release_t + 3.0)
     t_arr, catch, _ = _catch_point(design, first)
     sim = _Sim(design, (t_arr, catch))
-    end_t = t_arr + 1.5
-    track = sim.run(end_t)
-    t, pos, vel, acc = track["t"], track["pos"], track["vel"], track["acc"]
-    agents = design.agents
-    keys = [a.key for a in agents]
+    track = sim.run(t_arr + 1.5)
+    keys = [a.key for a in design.agents]
     qi, ti = keys.index("QB"), keys.index(design.target)
-    F, N = len(t), len(agents)
-
-    # Ball: at the centre, snapped to the QB in 0.3 s, carried, thrown along a line to the catch, then carried.
-    ball = np.zeros((F, 2))
-    center = np.array([design.los, FIELD_WIDTH / 2])
+    t = track["t"]
     f_rel = int(np.argmin(np.abs(t - design.release_t)))
     f_arr = int(np.argmin(np.abs(t - t_arr)))
-    for f in range(F):
+    ball = _ball_path(design, track, qi, ti, f_rel, f_arr, catch)
+    events = _events(t, f_rel, f_arr, sim.tackled_at)
+    o = _facing(design.agents, track, ball)
+    ids = {a.key: 90000 + design.play_id * 100 + i + 1 for i, a in enumerate(design.agents)}
+    return _long_rows(design, track, ball, o, events), _context(design, ids)
+
+
+def _ball_path(design: PlayDesign, track: dict[str, np.ndarray], qi: int, ti: int, f_rel: int, f_arr: int,
+               catch: np.ndarray) -> np.ndarray:
+    """The ball [F, 2]: at the centre, snapped to the QB in 0.3 s, carried, thrown along a line to the catch,
+    then carried by the catcher."""
+    t, pos = track["t"], track["pos"]
+    ball = np.zeros((len(t), 2))
+    center = np.array([design.los, FIELD_WIDTH / 2])
+    for f in range(len(t)):
         if t[f] <= 0:
             ball[f] = center
         elif t[f] < 0.3:
@@ -419,27 +446,33 @@ def design_rows(design: PlayDesign) -> tuple[pd.DataFrame, PlayContext]:
             ball[f] = pos[f_rel, qi] + (catch - pos[f_rel, qi]) * u
         else:
             ball[f] = pos[f, ti]
-    f_snap = int(np.argmin(np.abs(t)))
-    events = {0: "line_set", f_snap: "ball_snap", f_rel: "pass_forward", f_arr: "pass_arrived",
+    return ball
+
+
+def _events(t: np.ndarray, f_rel: int, f_arr: int, tackled_at: float | None) -> dict[int, str]:
+    """Frame index -> event: set, snap, throw, arrival, catch and the tackle when there is one."""
+    F = len(t)
+    events = {0: "line_set", int(np.argmin(np.abs(t))): "ball_snap", f_rel: "pass_forward", f_arr: "pass_arrived",
               min(f_arr + 1, F - 1): "pass_outcome_caught"}
-    if sim.tackled_at is not None:
-        ft = int(np.ceil((sim.tackled_at + PRE_SNAP_S) * FPS - 1e-6))
+    if tackled_at is not None:
+        ft = int(np.ceil((tackled_at + PRE_SNAP_S) * FPS - 1e-6))
         if ft < F and ft not in events:
             events[ft] = "tackle"
+    return events
 
-    # Facing: runners face where they go; blockers and the QB face downfield; defenders face the ball.
+
+def _facing(agents: list[Agent], track: dict[str, np.ndarray], ball: np.ndarray) -> np.ndarray:
+    """Orientation [F, N] (degrees): runners face where they go; blockers and the QB face downfield; defenders
+    face the ball, backpedalling while it is in front of them."""
+    t, pos, vel = track["t"], track["pos"], track["vel"]
+    F, N = len(t), len(agents)
     speed = np.linalg.norm(vel, axis=2)
     heading = np.degrees(np.arctan2(vel[..., 0], vel[..., 1])) % 360.0
     to_ball = ball[:, None, :] - pos
     face_ball = np.degrees(np.arctan2(to_ball[..., 0], to_ball[..., 1])) % 360.0
     o = np.empty((F, N))
     for i, a in enumerate(agents):
-        if a.side == "off" and a.role in ("passer", "blocker"):
-            base = np.full(F, 90.0)
-        elif a.side == "off":
-            base = np.full(F, 90.0)
-        else:
-            base = face_ball[:, i]
+        base = np.full(F, 90.0) if a.side == "off" else face_ball[:, i]
         runner = a.role in ("route_runner", "pass_rusher") or (a.side == "def" and t[-1] > 0)
         moving_fwd = speed[:, i] > 2.5
         if a.side == "def" and a.role == "coverage":
@@ -448,10 +481,18 @@ def design_rows(design: PlayDesign) -> tuple[pd.DataFrame, PlayContext]:
             o[:, i] = np.where(moving_fwd & (ang < 120.0), heading[:, i], base)
         else:
             o[:, i] = np.where(moving_fwd & runner, heading[:, i], base)
+    return o
 
-    rows = []
+
+def _long_rows(design: PlayDesign, track: dict[str, np.ndarray], ball: np.ndarray, o: np.ndarray,
+               events: dict[int, str]) -> pd.DataFrame:
+    """The canonical long rows (replay/rows.py) of the simulated players and the ball."""
+    pos, vel, acc = track["pos"], track["vel"], track["acc"]
+    F = len(track["t"])
+    speed = np.linalg.norm(vel, axis=2)
     direction = np.degrees(np.arctan2(vel[..., 0], vel[..., 1])) % 360.0
-    for i, a in enumerate(agents):
+    rows = []
+    for i, a in enumerate(design.agents):
         nid = 90000 + design.play_id * 100 + i + 1
         team = "HOM" if a.side == "off" else "AWY"
         label = f"{a.position} {a.key} #{a.jersey}" if a.key != a.position else f"{a.position} #{a.jersey}"
@@ -461,19 +502,22 @@ def design_rows(design: PlayDesign) -> tuple[pd.DataFrame, PlayContext]:
     for f in range(F):
         rows.append((f + 1, np.nan, True, ball[f, 0], ball[f, 1], np.nan, np.nan, np.nan, np.nan,
                      events.get(f, ""), "football", np.nan, "", "", ""))
-    df = pd.DataFrame(rows, columns=["frame_id", "nfl_id", "is_ball", "x", "y", "s", "a", "o", "dir", "event",
-                                     "name", "jersey", "position", "team", "side"])
-    ids = {a.key: 90000 + design.play_id * 100 + i + 1 for i, a in enumerate(agents)}
+    return pd.DataFrame(rows, columns=["frame_id", "nfl_id", "is_ball", "x", "y", "s", "a", "o", "dir", "event",
+                                       "name", "jersey", "position", "team", "side"])
+
+
+def _context(design: PlayDesign, ids: dict[str, int]) -> PlayContext:
+    """What the play tables would say about the design: teams, down, the target, roles and assignments."""
+    agents = design.agents
     meta = PlayMeta(game_id=SYNTHETIC_GAME_ID, play_id=design.play_id, source_format="synthetic", season=None,
                     home_team="HOM", away_team="AWY", offense_team="HOM", defense_team="AWY", quarter=2,
                     game_clock="07:30", down=design.down, distance=design.distance, play_type="pass",
                     description=f"{design.title}. {design.description}", pass_result="C",
                     target_nfl_id=ids[design.target], extra={"synthetic": design.name})
     h = {ids[a.key]: {"height_m": BODY[a.position][0], "weight_kg": float(BODY[a.position][1])} for a in agents}
-    ctx = PlayContext(meta=meta, path=f"<synthetic {design.name}>", direction="right", los_raw=design.los,
-                      players=h, roles={ids[a.key]: a.role for a in agents},
-                      player_extra={"assignment": {ids[a.key]: a.label or a.role for a in agents}})
-    return df, ctx
+    return PlayContext(meta=meta, path=f"<synthetic {design.name}>", direction="right", los_raw=design.los,
+                       players=h, roles={ids[a.key]: a.role for a in agents},
+                       player_extra={"assignment": {ids[a.key]: a.label or a.role for a in agents}})
 
 
 def synthetic_play(name: str) -> Play:
