@@ -195,6 +195,28 @@ def load_digit_atlas(path: Path = DIGITS_PATH) -> Texture:
     return tex
 
 
+def _body_size(play: Play) -> tuple[np.ndarray, np.ndarray]:
+    """Per player: scale from his height (vs REFERENCE_HEIGHT) and girth from his weight (vs 110 kg), from his
+    real size where known (`replay.player_sizes`), 1 otherwise."""
+    h, w, _ = play_sizes(play)
+    scale = np.where(np.isfinite(h) & (h > 1.4), h / REFERENCE_HEIGHT, 1.0).astype(np.float32)
+    girth = np.where(np.isfinite(w) & (w > 50), np.clip((w / 110.0) ** 0.5, 0.85, 1.25), 1.0)
+    return scale, girth
+
+
+def _segment_colours(lay, kits: tuple[palette.Kit, palette.Kit], is_off: np.ndarray) -> np.ndarray:
+    """RGBA per player and segment [P, S, 4]: each part in its kit's colour (offense kits[0], defense kits[1])."""
+    colors = np.zeros((len(is_off), len(lay.part), 4), np.float32)
+    colors[..., 3] = 1
+    for i in range(len(is_off)):
+        kit = kits[0] if is_off[i] else kits[1]
+        table = {"jersey": kit.primary, "helmet": kit.helmet, "socks": kit.helmet, "pants": palette.PANTS,
+                 "pad": palette.PANTS, "skin": palette.SKIN, "glove": kit.secondary, "shoe": palette.SHOE,
+                 "facemask": palette.FACEMASK}
+        colors[i, :, :3] = [table.get(pt, kit.primary) for pt in lay.part]
+    return colors
+
+
 class Figures:
     """Instanced figures of one play's players. `root` holds two nodes: capsules and number plates."""
 
@@ -202,33 +224,28 @@ class Figures:
         self.layout = lay = figure_layout(joint_names, parents)
         P, S = play.n_players, len(lay.radius)
         self.n_players, self.n_segments = P, S
-        h, w, _ = play_sizes(play)
-        scale = np.where(np.isfinite(h) & (h > 1.4), h / REFERENCE_HEIGHT, 1.0).astype(np.float32)
-        girth = np.where(np.isfinite(w) & (w > 50), np.clip((w / 110.0) ** 0.5, 0.85, 1.25), 1.0)
+        scale, girth = _body_size(play)
         self.radius = (lay.radius[None, :] * (scale * girth)[:, None]).astype(np.float32)  # [P, S]
         self.visible = np.ones(P, np.float32)
         is_off = np.asarray(play.roster.side) == "off"
         self.kits = kits
-
-        colors = np.zeros((P, S, 4), np.float32)
-        colors[..., 3] = 1
-        for i in range(P):
-            kit = kits[0] if is_off[i] else kits[1]
-            table = {"jersey": kit.primary, "helmet": kit.helmet, "socks": kit.helmet, "pants": palette.PANTS,
-                     "pad": palette.PANTS,
-                     "skin": palette.SKIN, "glove": kit.secondary, "shoe": palette.SHOE,
-                     "facemask": palette.FACEMASK}
-            colors[i, :, :3] = [table.get(pt, kit.primary) for pt in lay.part]
         self._seg = np.zeros((P, S, 2, 4), np.float32)  # (start.xyz, radius), (end.xyz, 0) per segment
         # per segment, 4 rows: rows 0-2 = (radius * x, radius * y, radius * z, end - start) per coordinate, where
         # x, y, z is the segment's frame (z along it); row 3 = (start, colour packed as 0xRRGGBB in a float)
         self._frames = np.zeros((P, S, 4, 4), np.float32)
-        rgb = np.round(np.clip(colors[..., :3], 0, 1) * 255).astype(np.int64)
+        rgb = np.round(np.clip(_segment_colours(lay, kits, is_off)[..., :3], 0, 1) * 255).astype(np.int64)
         self._frames[:, :, 3, 3] = (rgb[..., 0] << 16 | rgb[..., 1] << 8 | rgb[..., 2]).astype(np.float32)
         self._frames_drawn = np.zeros_like(self._frames)  # the frames in instance-slot order, as uploaded
         self.seg_tex = _buffer_texture("segment-frames", P * S * 4, True)
+        self._build_capsules(P, S)
+        self._build_plates(play, kits, is_off)
+        self._plate_half = (0.13 * scale * girth, 0.11 * scale)
+        self._chest_r = (LIMBS["neck"][0] * scale * girth + 0.012).astype(np.float32)
 
-        # instance -> player: near players first, then far ones; hidden players are not drawn at all
+    def _build_capsules(self, P: int, S: int) -> None:
+        """The instanced capsule meshes (near and far detail) and the instance -> player order: near players
+        first, then far ones; hidden players are not drawn at all."""
+        lay = self.layout
         self._order = np.zeros((P, 4), np.float32)
         self._order[:, 0] = np.arange(P)
         self._slots = np.arange(P)
@@ -251,7 +268,9 @@ class Figures:
         self._root_pos = np.zeros((P, 3), np.float32)
         self.n_near = P
 
-        # number plates: front and back of every player
+    def _build_plates(self, play: Play, kits: tuple[palette.Kit, palette.Kit], is_off: np.ndarray) -> None:
+        """Number plates on the front and back of every player, digits from the jersey in the kit's colour."""
+        P = play.n_players
         jersey = np.asarray(play.roster.jersey, np.int32)
         digits = np.zeros((P, 2, 2, 4), np.float32)
         for i in range(P):
@@ -282,8 +301,6 @@ class Figures:
         self.plates.set_instance_count(P)
         qnode.set_bounds(OmniBoundingVolume())
         qnode.set_final(True)
-        self._plate_half = (0.13 * scale * girth, 0.11 * scale)
-        self._chest_r = (LIMBS["neck"][0] * scale * girth + 0.012).astype(np.float32)
 
     def set_eye(self, eye) -> None:
         """Choose each player's level of detail by his distance from the eye (metres) and draw only the players
