@@ -211,3 +211,29 @@ def test_ruff_is_clean():
     res = subprocess.run([ruff, "check", "--output-format", "concise", "."], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
     assert res.returncode == 0, res.stdout[-3000:]
+
+
+MAX_FUNCTION_LINES = 80
+
+
+def long_functions(trees: dict[str, ast.Module], limit: int = MAX_FUNCTION_LINES) -> list[str]:
+    """`module.function: N lines` for every function or method longer than `limit` lines (def to last line)."""
+    out = []
+    for name, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = node.end_lineno - node.lineno + 1
+                if n > limit:
+                    out.append(f"{name}.{node.name} (line {node.lineno}): {n} lines")
+    return out
+
+
+def test_the_long_function_finder_counts_from_def_to_last_line():
+    at_limit = "def fits():\n" + "".join(f"    x{i} = {i}\n" for i in range(79))  # 80 lines: allowed
+    over = "class C:\n    def too_long(self):\n" + "".join(f"        x{i} = {i}\n" for i in range(80))  # 81
+    assert long_functions({"m": ast.parse(at_limit + over)}) == ["m.too_long (line 82): 81 lines"]
+
+
+def test_no_function_over_80_lines_in_replay_scenes_engine():
+    found = long_functions(_sources())
+    assert not found, f"functions over {MAX_FUNCTION_LINES} lines (split them into named steps):\n" + "\n".join(found)
