@@ -451,26 +451,30 @@ def _get_off_feet(feet: np.ndarray, lifts: np.ndarray, spot: np.ndarray, gait: n
     sel = np.flatnonzero(w_st[i0] > prm.SET_IN_STANCE)
     if not len(sel):
         return
-    idx = np.arange(T)[:, None]
     swing = s[:, sel] > 0
+    idx = np.arange(T)[:, None]
     after = swing & (idx >= i0)
     k0 = np.where(after.any(0), np.argmax(after, 0), T)  # first swing after the snap (T: none)
     rest = ~swing & (idx >= k0)
     k1 = np.where(rest.any(0), np.argmax(rest, 0), T)  # the swing's end
-    hold, first, later = (idx >= i0) & (idx < k0), (idx >= k0) & (idx < k1), idx >= k1
+    end = int(k1.max())  # from here on every set player is on the gait: no blending
+    feet[end:, sel] = gait[end:, sel]
+    lifts[end:, sel] = lift[end:, sel]
+    w = slice(i0, end)
+    idx = idx[w]
+    hold, first, later = (idx < k0), (idx >= k0) & (idx < k1), idx >= k1
     sp = spot[i0, sel][None]  # [1, n, 2]
-    pb_, s_ = pb[:, sel], s[:, sel]
-    step = sp + (pb_ - sp) * ss[:, sel, None]
+    pb_, s_ = pb[w][:, sel], s[w][:, sel]
+    step = sp + (pb_ - sp) * ss[w][:, sel, None]
     # the first step out of the stance can be long while the speed is still low: lift with its length
     reach = np.linalg.norm(pb_ - sp, axis=-1)
     arc = np.sqrt(np.sin(np.pi * s_))
-    step_lift = np.maximum(lift[:, sel], np.minimum(prm.FIRST_STEP_LIFT_PER_M * reach, lift_cap[sel]) * arc)
-    f_sel, l_sel = feet[:, sel], lifts[:, sel]
-    f_sel = np.where(hold[..., None], sp, np.where(first[..., None], step,
-                                                   np.where(later[..., None], gait[:, sel], f_sel)))
-    l_sel = np.where(hold, 0.0, np.where(first, step_lift, np.where(later, lift[:, sel], l_sel)))
-    feet[:, sel] = f_sel
-    lifts[:, sel] = l_sel
+    lift_w = lift[w][:, sel]
+    step_lift = np.maximum(lift_w, np.minimum(prm.FIRST_STEP_LIFT_PER_M * reach, lift_cap[sel]) * arc)
+    feet[w, sel] = np.where(hold[..., None], sp, np.where(first[..., None], step,
+                                                          np.where(later[..., None], gait[w][:, sel],
+                                                                   feet[w][:, sel])))
+    lifts[w, sel] = np.where(hold, 0.0, np.where(first, step_lift, np.where(later, lift_w, lifts[w][:, sel])))
 
 
 def _stance_wrist(side: str, sgn: float, st: np.ndarray, sh: np.ndarray, knee: np.ndarray, trunk, yaw,
