@@ -13,6 +13,7 @@ from replay.play import PlayMeta
 from replay.readers import ngs_highlights
 from replay.readers.base import Reader
 from replay.rows import COLUMNS, REQUIRED, conform
+from replay.sources import Source
 from replay.store import PlayStore
 
 
@@ -68,8 +69,10 @@ def test_reader_defect_stops_the_file_with_the_reader_file_and_column(highlights
     assert "'ngs_highlights'" in why and "column 'y'" in why and str(tsv) in why
 
 
-def test_every_reader_implements_the_reader_contract():
+def test_every_reader_implements_the_reader_contract(highlights_dir):
     from replay.readers import READERS
     assert len({r.name for r in READERS}) == len(READERS) == 8
     for r in READERS:
         assert isinstance(r, Reader) and type(r).read is not Reader.read and type(r).matches is not Reader.matches
+    tsv = Source(sorted(highlights_dir.glob("*.tsv*"))[0])
+    assert [r.name for r in READERS if r.detects(tsv)] == ["ngs_highlights"]
