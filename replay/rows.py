@@ -61,9 +61,11 @@ def conform(rows: pd.DataFrame, *, reader: str, path: str) -> pd.DataFrame:
             raise InputError(path, f"reader {reader!r} handed assembly rows without the required canonical column",
                              column=col, expected="the columns declared in replay/rows.py")
     if len(rows):
+        dtypes = rows.dtypes.to_dict()
         for c in COLUMNS:
-            if c.name in rows and rows[c.name].dtype.kind not in c.kinds:
-                raise InputError(path, f"reader {reader!r} handed assembly a {rows[c.name].dtype} column",
+            dt = dtypes.get(c.name)
+            if dt is not None and dt.kind not in c.kinds:
+                raise InputError(path, f"reader {reader!r} handed assembly a {dt} column",
                                  column=c.name, expected=f"dtype kind in {c.kinds!r}")
     absent = {c.name: c.default for c in COLUMNS if not c.required and c.name not in rows}
     return rows.assign(**absent) if absent else rows
