@@ -16,10 +16,10 @@ from typing import Any, Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from ..rows import TRACK_COLUMNS
 from ..errors import InputError, PlayError
 from ..field_frame import FIELD
 from ..play import Play, PlayMeta
+from ..rows import TRACK_COLUMNS
 from ..sources import Source
 from ..teams import canonical_team
 from ..units import game_clock, height_m, weight_kg
