@@ -1,0 +1,19 @@
+"""`qbvr xr-check` against a real OpenXR runtime: Monado's simulated HMD under the null compositor."""
+
+from __future__ import annotations
+
+import re
+
+from tests.engine.xr.conftest import qbvr
+
+
+def test_xr_check_reports_monado_and_frame_timing(monado_env):
+    proc = qbvr(["xr-check", "--seconds", "3"], monado_env)
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, out + err
+    assert "system: Monado: Simulated HMD" in out
+    assert re.search(r"views: 2 x \d+x\d+", out)
+    m = re.search(r"frames: (\d+) at ([\d.]+) Hz", out)
+    assert m and int(m.group(1)) >= 20 and 10.0 <= float(m.group(2)) <= 200.0, out
+    assert "missed frames:" in out and "CPU per frame:" in out
+    assert "eye tracking: no" in out  # this Monado does not offer XR_EXT_eye_gaze_interaction
