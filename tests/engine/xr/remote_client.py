@@ -144,3 +144,51 @@ class RemoteClient:
         """The states sent in [t0, t1] (Unix time), plus the last one sent before t0 (still current at t0)."""
         before = [s for t, s in self.log if t < t0][-1:]
         return before + [s for t, s in self.log if t0 <= t <= t1]
+
+
+class PlayClockFollower:
+    """Follows a running session's play clock from its stream on disk (flushed every half second): the Unix time
+    at which the session will show play time `t`, from the frames recorded so far (play time runs at 1 s/s)."""
+
+    def __init__(self, session_dir):
+        self.session_dir = session_dir
+        self.epoch: float | None = None
+        self.offset: float | None = None   # play time - Unix time of the latest recorded frame
+        self.rep = 0
+        self.frames: list = []
+
+    def refresh(self) -> bool:
+        """Re-read the stream; True when frames were recorded."""
+        from engine.training.session.records import FrameSample
+        from engine.training.session.stream import read_stream
+        try:
+            c = read_stream(self.session_dir)
+        except Exception:  # noqa: BLE001 (not written yet)
+            return False
+        if c.header is None:
+            return False
+        self.epoch = c.header.epoch
+        self.frames = c.of_type(FrameSample)
+        if not self.frames:
+            return False
+        f = self.frames[-1]
+        self.rep = f.rep
+        # the least-delayed of the recent frames: a frame is recorded some CPU milliseconds after its input
+        self.offset = max(g.play_t - (self.epoch + g.wall_t) for g in self.frames[-20:] if g.rep == f.rep)
+        return True
+
+    def unix_at(self, play_t: float) -> float:
+        return play_t - self.offset
+
+    def wait_for(self, play_t: float, *, rep: int = 1, timeout: float = 60.0, lead_s: float = 0.0) -> float:
+        """Block until `lead_s` before the Unix time the session shows `play_t` in rep `rep`; returns that time."""
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.refresh() and self.rep >= rep:
+                u = self.unix_at(play_t)
+                if time.time() >= u - lead_s - 0.6:  # within a flush interval: sleep the rest exactly
+                    time.sleep(max(0.0, u - lead_s - time.time()))
+                    self.refresh()
+                    return self.unix_at(play_t)
+            time.sleep(0.05)
+        raise TimeoutError(f"the session never reached play time {play_t} of rep {rep}")

@@ -1,0 +1,129 @@
+"""Training in a headset through a real OpenXR runtime: `qbvr train --backend xr` on a shared real play, with
+Monado's remote driver playing the trainee's head and controllers from a test client (`remote_client.py`).
+
+What the client sent is compared with what the session recorded: the head yaw of every frame, the receiver the
+throw went to, the play time of the decision (the client follows the play clock from the session stream).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+
+from engine.training.session.records import FrameSample, RepEvent, RepStart, Throw
+from engine.training.session.stream import read_stream
+from replay.field_frame import YARD
+from replay.roles import passer
+from tests.engine.xr.conftest import qbvr
+from tests.engine.xr.remote_client import Hand, PlayClockFollower, RemoteClient
+
+PLAY = "2018092311:141"
+PERIOD_S = 0.05            # Monado's null compositor paces at 20 Hz
+SWEEP_DEG = 35.0           # the head sweeps +-35 degrees
+SWEEP_HZ = 0.4
+
+
+def receiver_yaws(play, rep: RepStart, t: float) -> dict[int, float]:
+    """Each eligible receiver's direction from the QB at play time `t`, as a head yaw (radians, + left)."""
+    f = int(np.searchsorted(play.t, t))
+    qb = passer(play)
+    out = {}
+    for r in rep.receivers:
+        c = play.roster.index_of(r.nfl_id)
+        out[r.nfl_id] = math.atan2((play.y[f, c] - play.y[f, qb]) * YARD, (play.x[f, c] - play.x[f, qb]) * YARD)
+    return out
+
+
+def clearest_receiver(yaws: dict[int, float]) -> int:
+    """The receiver in front of the QB farthest in angle from every other receiver (an unambiguous aim)."""
+    def gap(n):
+        return min(abs(yaws[n] - yaws[m]) for m in yaws if m != n)
+    front = [n for n, y in yaws.items() if abs(y) < math.radians(60)]
+    return max(front, key=gap)
+
+
+def start_rep(env, tmp_path, extra=()):
+    out = tmp_path / "session"
+    client = RemoteClient(int(env["QBVR_TEST_REMOTE_PORT"])).start()
+    proc = qbvr(["train", PLAY, "--backend", "xr", "--store", env["QBVR_TEST_STORE"], "--out", str(out),
+                 "--no-report", *extra], env)
+    return out, client, proc
+
+
+@pytest.fixture
+def remote_env(monado_remote_env, real_store):
+    return dict(monado_remote_env, QBVR_TEST_STORE=str(real_store.root))
+
+
+def finish(proc, client, timeout=120):
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        client.stop()
+    return out, err
+
+
+def head_sweep(client: RemoteClient, follower: PlayClockFollower, until_play_t: float) -> None:
+    """Sweep the head's yaw (sinusoid in wall time) until the session shows `until_play_t`."""
+    t0 = time.time()
+    while time.time() < follower.unix_at(until_play_t):
+        yaw = math.radians(SWEEP_DEG) * math.sin(2 * math.pi * SWEEP_HZ * (time.time() - t0))
+        client.update(head_yaw=yaw)
+        time.sleep(0.005)
+        follower.refresh()
+
+
+def assert_head_follows(client: RemoteClient, frames: list[FrameSample], epoch: float) -> None:
+    """Every frame's recorded head yaw lies within what the client sent during that frame's period (the runtime
+    samples the latest record when it locates the views, before the frame is recorded)."""
+    checked = 0
+    for f in frames:
+        u = epoch + f.wall_t
+        sent = [math.degrees(s.head_yaw) for s in client.sent_between(u - PERIOD_S - 0.03, u)]
+        if len(sent) < 3:
+            continue
+        lo, hi = min(sent), max(sent)
+        assert lo - 0.5 <= f.head_yaw <= hi + 0.5, (f.play_t, f.head_yaw, lo, hi)
+        checked += 1
+    assert checked >= 20
+    swept = [f.head_yaw for f in frames]
+    assert max(swept) > SWEEP_DEG * 0.8 and min(swept) < -SWEEP_DEG * 0.8  # the sweep was recorded
+
+
+def test_trigger_throw_through_monado_follows_head_and_aim_and_decision_time(remote_env, real_store, tmp_path):
+    play = real_store.load(PLAY)
+    out, client, proc = start_rep(remote_env, tmp_path, [])
+    try:
+        follower = PlayClockFollower(out)
+        follower.wait_for(-2.5)  # the first frame recentred on the head facing straight ahead
+        rep = read_stream(out).of_type(RepStart)[0]
+        decision_t = 2.0
+        yaws = receiver_yaws(play, rep, decision_t)
+        target = clearest_receiver(yaws)
+        head_sweep(client, follower, 1.2)
+        client.update(head_yaw=0.0)
+        client.hand("right", yaw=yaws[target])  # point the controller at him
+        u = follower.wait_for(decision_t)
+        client.hand("right", trigger=1.0)
+        pulled = time.time()
+        time.sleep(0.3)
+        client.hand("right", trigger=0.0)
+        stdout, err = finish(proc, client)
+    except BaseException:
+        proc.kill()
+        client.stop()
+        raise
+    assert proc.returncode == 0, stdout + err
+    c = read_stream(out)
+    (th,) = c.of_type(Throw)
+    assert th.nfl_id == target and th.how == "trigger"
+    # the trigger went down at the play clock's `decision_t` (+ the client's lateness): the first frame after it
+    late = pulled - u
+    assert decision_t - 1e-6 <= th.play_t <= decision_t + late + PERIOD_S + 1e-3, (th.play_t, late)
+    frames = c.of_type(FrameSample, 1)
+    assert all(f.source == "head" for f in frames)
+    assert_head_follows(client, [f for f in frames if f.play_t < 1.2], c.header.epoch)
+    assert [e.name for e in c.of_type(RepEvent)] == ["snap", "throw"]
