@@ -104,6 +104,10 @@ def rep_setup(play: Play, lead_s: float = DEFAULT_LEAD_S, joint_names=None) -> t
     return RepInfo(play, qb, receivers, clock_info.start, clock_info.stop, names), clock_info
 
 
+def _vec3(v) -> list[float] | None:
+    return None if v is None else [float(x) for x in v]
+
+
 @dataclass
 class RepEnd:
     """How a rep ended: "throw" (to `nfl_id`), "sack", "no_throw" or "quit", at play time `t` (None: no frame)."""
@@ -238,7 +242,7 @@ class Rep:
         if t >= 0:
             th = trainee.throw(frame)
             if th is not None:
-                w.write(Throw(self.index, int(th.nfl_id), t, th.how, w.wall()))
+                w.write(Throw(self.index, int(th.nfl_id), t, th.how, w.wall(), _vec3(th.velocity), th.aimed))
                 return RepEnd("throw", round(t, 5), int(th.nfl_id))
         if trainee.wants_quit():
             return RepEnd("quit", round(t, 5))

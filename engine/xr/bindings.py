@@ -1,8 +1,9 @@
 """The training action set and its suggested bindings, as plain data (the driver turns them into pyopenxr calls).
 
-Actions: `throw` (the trigger, either hand: the trainee releases the ball at the receiver he aims at), `aim`
-(the aim pose of each hand: where he points), `recenter` (put his current spot and heading at the QB's spot,
-facing downfield), and with XR_EXT_eye_gaze_interaction `gaze` (the eye tracker's gaze pose). Every runtime
+Actions: `throw` (the trigger, either hand), `grip` (the grip, either hand: held like the trigger for a throw with
+the arm, `engine.xr.throw_motion`), `aim` (the aim pose of each hand: where he points and where his hand is),
+`recenter` (put his current spot and heading at the QB's spot, facing downfield), `pause` (the menu button: pause
+or resume the rep) and with XR_EXT_eye_gaze_interaction `gaze` (the eye tracker's gaze pose). Every runtime
 rebinds these to whatever controller is in use; the suggestions cover the four common profiles.
 """
 
@@ -33,8 +34,10 @@ class ActionSpec:
 
 ACTIONS = (
     ActionSpec("throw", "Throw", "float", HANDS),
+    ActionSpec("grip", "Hold the ball", "float", HANDS),
     ActionSpec("aim", "Aim", "pose", HANDS),
     ActionSpec("recenter", "Recenter", "boolean"),
+    ActionSpec("pause", "Pause", "boolean"),
     ActionSpec("gaze", "Eye gaze", "pose", (), needs_eye_gaze=True),
 )
 
@@ -48,22 +51,28 @@ SUGGESTED_BINDINGS: dict[str, dict[str, list[str]]] = {
     "/interaction_profiles/khr/simple_controller": {
         "throw": _both("select/click"),
         "aim": _both("aim/pose"),
-        "recenter": _both("menu/click"),
+        "pause": _both("menu/click"),
     },
     "/interaction_profiles/oculus/touch_controller": {
         "throw": _both("trigger/value"),
+        "grip": _both("squeeze/value"),
         "aim": _both("aim/pose"),
-        "recenter": ["/user/hand/left/input/menu/click", "/user/hand/right/input/b/click"],
+        "recenter": ["/user/hand/left/input/y/click", "/user/hand/right/input/b/click"],
+        "pause": ["/user/hand/left/input/menu/click"],
     },
     "/interaction_profiles/valve/index_controller": {
         "throw": _both("trigger/value"),
+        "grip": _both("squeeze/value"),
         "aim": _both("aim/pose"),
         "recenter": _both("b/click"),
+        "pause": _both("a/click"),
     },
     "/interaction_profiles/htc/vive_controller": {
         "throw": _both("trigger/value"),
+        "grip": _both("squeeze/click"),
         "aim": _both("aim/pose"),
-        "recenter": _both("menu/click"),
+        "recenter": _both("trackpad/click"),
+        "pause": _both("menu/click"),
     },
 }
 

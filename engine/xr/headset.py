@@ -71,6 +71,8 @@ class XrInput:
     aim: tuple[XrPose | None, XrPose | None] = (None, None)
     recenter: bool = False
     eye: XrPose | None = None                             # None: no eye tracker or no valid sample
+    grip: tuple[float, float] = (0.0, 0.0)                # grip value per hand (0 where the controller has none)
+    pause: bool = False                                   # the menu button held
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class HeadsetFrame:
     aim: tuple[tuple[np.ndarray, np.ndarray] | None, tuple[np.ndarray, np.ndarray] | None]
     throw_hand: int | None      # 0 left, 1 right: the trigger crossed the threshold this frame
     should_render: bool
+    hold: tuple[float, float] = (0.0, 0.0)  # per hand the larger of trigger and grip (a throw with the arm)
+    pause_pressed: bool = False  # the menu button went down this frame
 
 
 def _panda_pose(p: XrPose) -> tuple[np.ndarray, np.ndarray]:
@@ -167,6 +171,7 @@ class HeadsetBackend:
         self._pending = False
         self._latches = (TriggerLatch(), TriggerLatch())
         self._recenter_down = False
+        self._pause_down = False
         self._closed = False
         self._exit_requested = False
         self.on_command: list[Callable[[Command], None]] = []
@@ -315,9 +320,12 @@ class HeadsetBackend:
         aims = tuple(gaze_ray(*rc.apply(*_panda_pose(a))) if a is not None else None for a in inp.aim)
         fired = [latch.update(v) for latch, v in zip(self._latches, inp.throw)]
         hand = 1 if fired[1] else (0 if fired[0] else None)
+        pause = inp.pause and not self._pause_down
+        self._pause_down = inp.pause
         # the rep starts when the trainee first has focus: until then the play waits at its first frame
         play_t = self.clock.play_time(t) if self.states.has_focused else self.clock.start
-        return HeadsetFrame(t, play_t, _as_pose(head_p, head_q), gaze, aims, hand, timing.should_render)
+        hold = tuple(max(a, b) for a, b in zip(inp.throw, inp.grip))
+        return HeadsetFrame(t, play_t, _as_pose(head_p, head_q), gaze, aims, hand, timing.should_render, hold, pause)
 
     def skip_frame(self) -> None:
         """End a waited frame without drawing it (xrEndFrame with no layers)."""

@@ -354,15 +354,23 @@ class OpenXRDriver:
                 active_action_sets=[xr.ActiveActionSet(self.action_set, xr.NULL_PATH)]))
         except xr.SessionNotFocused:
             return XrInput()
-        throw, aim = [], []
+        throw, grip, aim = [], [], []
         for h, space in zip(self.hand_paths, self.aim_spaces):
-            st = xr.get_action_state_float(self.session, xr.ActionStateGetInfo(self.actions["throw"], h))
-            throw.append(float(st.current_state) if st.is_active else 0.0)
+            throw.append(self._float("throw", h))
+            grip.append(self._float("grip", h))
             loc = xr.locate_space(space, self.stage, display_time_ns)
             aim.append(_pose(loc.pose, display_time_ns) if self._valid(loc) else None)
-        rc = xr.get_action_state_boolean(self.session, xr.ActionStateGetInfo(self.actions["recenter"], xr.NULL_PATH))
-        return XrInput(tuple(throw), tuple(aim), bool(rc.is_active and rc.current_state),
-                       self._eye_gaze(display_time_ns))
+        return XrInput(tuple(throw), tuple(aim), self._button("recenter"), self._eye_gaze(display_time_ns),
+                       tuple(grip), self._button("pause"))
+
+    def _float(self, action: str, hand) -> float:
+        st = self.xr.get_action_state_float(self.session, self.xr.ActionStateGetInfo(self.actions[action], hand))
+        return float(st.current_state) if st.is_active else 0.0
+
+    def _button(self, action: str) -> bool:
+        xr = self.xr
+        st = xr.get_action_state_boolean(self.session, xr.ActionStateGetInfo(self.actions[action], xr.NULL_PATH))
+        return bool(st.is_active and st.current_state)
 
     def _eye_gaze(self, display_time_ns: int) -> XrPose | None:
         xr = self.xr

@@ -95,7 +95,7 @@ def assert_head_follows(client: RemoteClient, frames: list[FrameSample], epoch: 
 
 def test_trigger_throw_through_monado_follows_head_and_aim_and_decision_time(remote_env, real_store, tmp_path):
     play = real_store.load(PLAY)
-    out, client, proc = start_rep(remote_env, tmp_path, [])
+    out, client, proc = start_rep(remote_env, tmp_path, ["--throw", "trigger"])
     try:
         follower = PlayClockFollower(out)
         follower.wait_for(-2.5)  # the first frame recentred on the head facing straight ahead
