@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from engine.training.session.records import FrameSample, RepEvent, RepStart, Throw
+from engine.training.session.records import ButtonPress, FrameSample, RepEvent, RepStart, Throw
 from engine.training.session.stream import read_stream
 from replay.field_frame import YARD
 from replay.roles import passer
@@ -127,3 +127,62 @@ def test_trigger_throw_through_monado_follows_head_and_aim_and_decision_time(rem
     assert all(f.source == "head" for f in frames)
     assert_head_follows(client, [f for f in frames if f.play_t < 1.2], c.header.epoch)
     assert [e.name for e in c.of_type(RepEvent)] == ["snap", "throw"]
+
+
+def swing(client: RemoteClient, yaw: float, speed: float, seconds: float, *, release: bool = True) -> float:
+    """Move the right hand horizontally at `speed` m/s toward heading `yaw` (radians, + left) for `seconds` with
+    the trigger held, letting go at the end (the hand keeps moving a little after); returns the release's Unix
+    time."""
+    d = (-math.sin(yaw), 0.0, -math.cos(yaw))  # OpenXR: -Z forward, +X right
+    start = (0.2 - d[0] * speed * seconds * 0.7, 1.5, 0.2 - d[2] * speed * seconds * 0.7)
+    client.hand("right", position=start, trigger=1.0)
+    time.sleep(0.3)
+    t0 = time.time()
+    released = None
+    while (el := time.time() - t0) < seconds + 0.1:
+        p = tuple(s + k * speed * el for s, k in zip(start, d))
+        if released is None and el >= seconds and release:
+            client.hand("right", position=p, trigger=0.0)
+            released = time.time()
+        else:
+            client.hand("right", position=p)
+        time.sleep(0.004)
+    client.hand("right", trigger=0.0)
+    return released if released is not None else time.time()
+
+
+def test_motion_throw_through_monado_goes_where_the_arm_swings_not_where_the_controller_points(
+        remote_env, real_store, tmp_path):
+    play = real_store.load(PLAY)
+    out, client, proc = start_rep(remote_env, tmp_path)  # --throw motion is the default
+    try:
+        follower = PlayClockFollower(out)
+        follower.wait_for(-2.5)
+        rep = read_stream(out).of_type(RepStart)[0]
+        decision_t = 2.0
+        yaws = receiver_yaws(play, rep, decision_t)
+        target = clearest_receiver(yaws)
+        decoy = max(yaws, key=lambda n: abs(yaws[n] - yaws[target]))
+        client.hand("right", yaw=yaws[decoy])  # the controller points at someone else the whole time
+        follower.wait_for(0.5)
+        swing(client, yaws[target], 0.6, 0.3)  # too slow: a pump fake, the ball stays
+        follower.wait_for(decision_t, lead_s=0.6)
+        released = swing(client, yaws[target], 3.0, 0.3)
+        u = follower.unix_at(decision_t)
+        stdout, err = finish(proc, client)
+    except BaseException:
+        proc.kill()
+        client.stop()
+        raise
+    assert proc.returncode == 0, stdout + err
+    c = read_stream(out)
+    assert "pump_fake" in [b.name for b in c.of_type(ButtonPress)]
+    (th,) = c.of_type(Throw)
+    assert th.nfl_id == target and th.how == "motion" and th.aimed == "release"
+    v = np.asarray(th.velocity)
+    assert 2.0 <= np.hypot(v[0], v[1]) <= 4.5, v  # the hand's 3 m/s, measured over frames 50 ms apart
+    heading = math.atan2(v[1], v[0])  # world: +x downfield, +y the QB's left, like the receiver yaws
+    assert abs(heading - yaws[target]) < math.radians(8), (math.degrees(heading), math.degrees(yaws[target]))
+    # the release is the decision: recorded on the first frame after the client let go
+    release_play_t = decision_t + (released - u)
+    assert release_play_t - 1e-3 <= th.play_t <= release_play_t + PERIOD_S + 1e-3, (th.play_t, release_play_t)
