@@ -73,6 +73,10 @@ def run_train(args: argparse.Namespace) -> int:
     print(f"session: {res.directory}  ({res.frames} frames in {res.wall_s:.1f} s, {res.fps:.0f} fps)")
     if res.report:
         print(f"report:  {res.report[0].parent} ({len(res.report)} plots)")
+    if res.stopped:
+        print(f"error: the headset session ended early: {res.stopped}. Everything recorded until then is saved in "
+              f"{res.directory}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -233,6 +233,7 @@ def train(target: str, *, session: TrainingSession | None = None, backend: str =
                                title=f"qbvr train {target}", say=say, throw=throw)
     try:
         result = session.run(plans, out, target=target)
+        result.stopped = getattr(session.renderer.backend, "stopped_by_runtime", None)
     finally:
         if own:
             session.close()

@@ -71,6 +71,7 @@ class SessionResult:
     frames: int = 0
     wall_s: float = 0.0
     report: list[Path] = field(default_factory=list)  # the report's plots, when drawn (`launch.train`)
+    stopped: str | None = None  # why the display ended the session early (a headset runtime gone), if it did
 
     @property
     def fps(self) -> float:

@@ -75,6 +75,11 @@ class XrInput:
     pause: bool = False                                   # the menu button held
 
 
+class RuntimeLost(Exception):
+    """A runtime call failed because the runtime is gone (instance or session lost, runtime crashed): the
+    backend saves and leaves as on an instance-loss event."""
+
+
 @dataclass(frozen=True)
 class XrEvent:
     kind: str               # "state" or "instance_loss"
@@ -223,6 +228,23 @@ class HeadsetBackend:
             self._closed = True
             self.driver.close()
 
+    @property
+    def stopped_by_runtime(self) -> str | None:
+        """Why the runtime ended the session (lost, exiting, gone), None when it was not the runtime."""
+        r = self.states.exit_reason
+        return None if r is None or r == "the trainee quit" or self._exit_requested else r
+
+    def _runtime_lost(self, e: RuntimeLost) -> None:
+        """A runtime call failed: the runtime is gone. Pause, save and leave (no more runtime calls but close)."""
+        self._pending = False
+        self.frame = None
+        if self.states.exit_reason is None:
+            for c in self.states.on_instance_loss():
+                if c == Command.PAUSE_REP and self.last is not None:
+                    self.clock.pause(self.last.display_time_ns)
+                self.commands.append(c)
+            self.states.exit_reason = f"the OpenXR runtime failed ({e})"
+
     # ---------------------------------------------------------------- headset specifics
     @property
     def paused(self) -> bool:
@@ -280,6 +302,13 @@ class HeadsetBackend:
         controllers at its predicted display time. None when there is no frame (session not running)."""
         if self._pending:
             return self.frame
+        try:
+            return self._wait()
+        except RuntimeLost as e:
+            self._runtime_lost(e)
+            return None
+
+    def _wait(self) -> HeadsetFrame | None:
         self.poll()
         if not self.states.running or self.states.should_exit:
             self.driver.idle()
@@ -334,7 +363,10 @@ class HeadsetBackend:
 
     def _submit(self, views: list[XrView] | None) -> None:
         f = self.frame
-        self.driver.end_frame(f.display_time_ns if f else 0, views)
+        try:
+            self.driver.end_frame(f.display_time_ns if f else 0, views)
+        except RuntimeLost as e:
+            self._runtime_lost(e)
         self._pending = False
         self.frames += 1
         self.last = f

@@ -31,7 +31,7 @@ from .bindings import (
 )
 from .coords import xr_quat_wxyz
 from .eye_targets import EyeTargets
-from .headset import IDLE_SLEEP_S, FrameTiming, HeadsetInfo, XrEvent, XrInput, XrPose, XrView
+from .headset import IDLE_SLEEP_S, FrameTiming, HeadsetInfo, RuntimeLost, XrEvent, XrInput, XrPose, XrView
 from .projection import fov_tangents
 from .runtime import INSTALL_HINT, load_xr
 
@@ -79,6 +79,20 @@ def frame_end_info(xr, display_time_ns: int, layer=None):
     """xrEndFrame's info: the layer (none when nothing was drawn), opaque blending, at the frame's display time."""
     return xr.FrameEndInfo(display_time=display_time_ns, environment_blend_mode=xr.EnvironmentBlendMode.OPAQUE,
                            layers=[ctypes.byref(layer)] if layer is not None else [])
+
+
+def runtime_calls(method):
+    """A per-frame driver method whose runtime errors that mean "the runtime is gone" (instance or session lost,
+    runtime failure) become `RuntimeLost`, so the backend saves and leaves instead of crashing mid-rep."""
+    def wrapped(self, *a, **kw):
+        xr = self.xr
+        try:
+            return method(self, *a, **kw)
+        except (xr.exception.InstanceLostError, xr.exception.SessionLostError,
+                xr.exception.RuntimeFailureError) as e:
+            raise RuntimeLost(f"{type(e).__name__} in {method.__name__}") from e
+    wrapped.__name__, wrapped.__doc__ = method.__name__, method.__doc__
+    return wrapped
 
 
 def _text(v) -> str:
@@ -277,6 +291,7 @@ class OpenXRDriver:
         xr.attach_session_action_sets(self.session, xr.SessionActionSetsAttachInfo(action_sets=[self.action_set]))
 
     # ---------------------------------------------------------------- per frame
+    @runtime_calls
     def poll_events(self) -> list[XrEvent]:
         xr = self.xr
         out: list[XrEvent] = []
@@ -306,10 +321,12 @@ class OpenXRDriver:
         if self.engine is not None:
             self.engine.render_frame()  # keeps the desktop window responsive
 
+    @runtime_calls
     def wait_frame(self) -> FrameTiming:
         fs = self.xr.wait_frame(self.session, self.xr.FrameWaitInfo())
         return FrameTiming(int(fs.predicted_display_time), int(fs.predicted_display_period), bool(fs.should_render))
 
+    @runtime_calls
     def begin_frame(self) -> None:
         self.xr.begin_frame(self.session, self.xr.FrameBeginInfo())
         self._located = None
@@ -325,6 +342,7 @@ class OpenXRDriver:
     def _release(self, k: int) -> None:
         self.xr.release_swapchain_image(self.swapchains[k], self.xr.SwapchainImageReleaseInfo())
 
+    @runtime_calls
     def locate(self, display_time_ns: int) -> tuple[list[XrView], XrPose | None]:
         xr = self.xr
         state, views = xr.locate_views(self.session, xr.ViewLocateInfo(
@@ -347,6 +365,7 @@ class OpenXRDriver:
         need = int(f.ORIENTATION_VALID_BIT) | int(f.POSITION_VALID_BIT)
         return (int(loc.location_flags) & need) == need
 
+    @runtime_calls
     def sync_input(self, display_time_ns: int) -> XrInput:
         xr = self.xr
         try:
@@ -387,6 +406,7 @@ class OpenXRDriver:
             return None
         return _pose(loc.pose, int(sample.time) or display_time_ns)
 
+    @runtime_calls
     def end_frame(self, display_time_ns: int, views: list[XrView] | None) -> None:
         xr = self.xr
         layer = None

@@ -93,3 +93,33 @@ def qbvr(args: list[str], env: dict[str, str], **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main())",
                              *args], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             **kw)
+
+
+EVENT_LAYER = "XR_APILAYER_QBVR_test_events"
+
+
+@pytest.fixture(scope="session")
+def event_layer_dir(tmp_path_factory) -> Path:
+    """The test API layer (`event_layer/event_layer.c`) built with the C compiler, with its manifest: it injects
+    session-state events Monado's null compositor cannot produce (focus lost, the runtime going away)."""
+    monado_manifest()  # the same skip / fail rule as the runtime it is used with
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.fail("no C compiler (cc): the session-state tests build a small OpenXR API layer (.ci/run installs gcc)")
+    out = tmp_path_factory.mktemp("event-layer")
+    lib = out / "libqbvr_test_events.so"
+    src = Path(__file__).parent / "event_layer" / "event_layer.c"
+    subprocess.run([cc, "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(lib), str(src)], check=True)
+    (out / f"{EVENT_LAYER}.json").write_text(json.dumps({"file_format_version": "1.0.0", "api_layer": {
+        "name": EVENT_LAYER, "library_path": str(lib), "api_version": "1.0", "implementation_version": "1",
+        "description": "qbvr tests: injects session state events"}}))
+    return out
+
+
+@pytest.fixture
+def event_env(monado_remote_env, event_layer_dir, tmp_path) -> dict[str, str]:
+    """`monado_remote_env` with the test event layer enabled; write lines to `QBVR_TEST_EVENT_FILE` to inject."""
+    events = tmp_path / "events.txt"
+    events.write_text("")
+    return dict(monado_remote_env, XR_API_LAYER_PATH=str(event_layer_dir), XR_ENABLE_API_LAYERS=EVENT_LAYER,
+                QBVR_TEST_EVENT_FILE=str(events))
