@@ -161,13 +161,15 @@ def _open_headset(headset_trainee: bool, title: str, throw: str = "motion"):
         raise DisplayUnavailable(f"no headset: {probe.reason}; {INSTALL_HINT} (or use --backend desktop or "
                                  "offscreen)")
     from engine.xr.clock import HeadsetClock
+    from engine.xr.flow import HeadsetFlow
     from engine.xr.headset import HeadsetBackend
     from engine.xr.openxr_driver import OpenXRDriver
     from engine.xr.trainee import HeadsetTrainee
 
     hb = HeadsetBackend(OpenXRDriver(title=title))
     renderer = Renderer(hb)
-    trainee = HeadsetTrainee(hb, renderer.rig, renderer.scene, throw=throw) if headset_trainee else None
+    trainee = HeadsetTrainee(hb, renderer.rig, renderer.scene, throw=throw, flow=HeadsetFlow(renderer, hb)) \
+        if headset_trainee else None
     return renderer, trainee, HeadsetClock(hb)
 
 

@@ -100,10 +100,6 @@ class HeadsetDriver(Protocol):
 
     def end_session(self) -> None: ...
 
-    def start_clock(self, start: float, speed: float = 1.0) -> None:
-        """Play time `start` at the next frame's display time (call when a rep begins)."""
-        self.clock = DisplayClock(start, speed)
-
     def request_exit(self) -> None: ...
 
     def idle(self) -> None: ...
@@ -177,6 +173,8 @@ class HeadsetBackend:
         self._latches = (TriggerLatch(), TriggerLatch())
         self._recenter_down = False
         self._pause_down = False
+        self.user_paused = False                # the trainee paused the rep with the menu button
+        self.on_frame: list[Callable[[HeadsetFrame], None]] = []  # called with every sampled frame (the flow)
         self._closed = False
         self._exit_requested = False
         self.on_command: list[Callable[[Command], None]] = []
@@ -261,6 +259,7 @@ class HeadsetBackend:
     def start_clock(self, start: float, speed: float = 1.0) -> None:
         """Play time `start` at the next frame's display time (call when a rep begins)."""
         self.clock = DisplayClock(start, speed)
+        self.user_paused = False
 
     def request_exit(self) -> None:
         """The trainee quits: ask the runtime to end the session (it answers STOPPING, then EXITING)."""
@@ -318,12 +317,12 @@ class HeadsetBackend:
         self.driver.begin_frame()
         self._pending = True
         t = timing.display_time_ns
-        if self.clock.paused and self.states.focused:
-            self.clock.resume(t)
         views, head = self.driver.locate(t)
         self._views = views
         inp = self.driver.sync_input(t) if self.states.focused else XrInput()
         self.frame = self._sample(timing, views, head, inp)
+        for cb in self.on_frame:
+            cb(self.frame)
         return self.frame
 
     def _sample(self, timing: FrameTiming, views: list[XrView], head: XrPose | None, inp: XrInput) -> HeadsetFrame:
@@ -351,6 +350,12 @@ class HeadsetBackend:
         hand = 1 if fired[1] else (0 if fired[0] else None)
         pause = inp.pause and not self._pause_down
         self._pause_down = inp.pause
+        if pause:  # the menu button pauses the play clock, and resumes it without a jump
+            self.user_paused = not self.user_paused
+            if self.user_paused:
+                self.clock.pause(t)
+        if self.clock.paused and self.states.focused and not self.user_paused:
+            self.clock.resume(t)
         # the rep starts when the trainee first has focus: until then the play waits at its first frame
         play_t = self.clock.play_time(t) if self.states.has_focused else self.clock.start
         hold = tuple(max(a, b) for a, b in zip(inp.throw, inp.grip))

@@ -31,15 +31,18 @@ class HeadsetTrainee(Trainee):
 
     name = "headset"
 
-    def __init__(self, backend: HeadsetBackend, rig, scene=None, *, throw: str = "motion"):
+    def __init__(self, backend: HeadsetBackend, rig, scene=None, *, throw: str = "motion", flow=None):
         """`rig` is the renderer's rig NodePath, `scene` its scene root (default: the rig's top node); `throw`
-        one of THROW_MODES."""
+        one of THROW_MODES; `flow` the `engine.xr.flow.HeadsetFlow` that runs the headset between reps (None:
+        the next rep starts at once)."""
         if throw not in THROW_MODES:
             raise ValueError(f"throw mode {throw!r} is not one of {', '.join(THROW_MODES)}")
         self.backend = backend
         self.rig = rig
         self.scene = scene if scene is not None else rig.get_top()
         self.throw_mode = throw
+        self.flow = flow
+        self._pause_seen: HeadsetFrame | None = None
         self.spec = f"throw={throw}"
         self.rep: RepInfo | None = None
         self.throws: list[dict] = []  # every throw attempt: time, hand, receiver or None, speed (for the record)
@@ -72,13 +75,22 @@ class HeadsetTrainee(Trainee):
         return GazeInput(o, d, hd, f.gaze.source)
 
     def raw_inputs(self) -> list[str]:
-        """Recorded as button presses: "pump_fake" (a release too slow or backwards to throw), "pause"."""
+        """Recorded as button presses: "pump_fake" (a release too slow or backwards to throw), "pause" and
+        "resume" (the menu button)."""
+        f = self._frame()
+        if f is not None and f.pause_pressed and f is not self._pause_seen:
+            self._pause_seen = f
+            self._inputs.append("pause" if self.backend.user_paused else "resume")
         out, self._inputs = self._inputs, []
         return out
 
+    def between_reps(self, result: str, next_rep: str | None) -> bool:
+        """The headset between reps (fade out, ready panel, recentre, fade in); False when the session closed."""
+        return self.flow.between_reps(result, next_rep) if self.flow is not None else True
+
     def throw(self, frame: FrameInfo) -> ThrowInput | None:
         f = self._frame()
-        if f is None or self.rep is None or f is self._seen:
+        if f is None or self.rep is None or f is self._seen or self.backend.user_paused:
             return None
         self._seen = f
         if self.throw_mode == "trigger":

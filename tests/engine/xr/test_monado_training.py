@@ -7,6 +7,7 @@ throw went to, the play time of the decision (the client follows the play clock 
 
 from __future__ import annotations
 
+import json
 import math
 import time
 
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 from engine.training.session.records import ButtonPress, FrameSample, RepEvent, RepStart, Throw
-from engine.training.session.stream import read_stream
+from engine.training.session.stream import read_stream, read_summary
 from replay.field_frame import YARD
 from replay.roles import passer
 from tests.engine.xr.conftest import qbvr
@@ -186,3 +187,64 @@ def test_motion_throw_through_monado_goes_where_the_arm_swings_not_where_the_con
     # the release is the decision: recorded on the first frame after the client let go
     release_play_t = decision_t + (released - u)
     assert release_play_t - 1e-3 <= th.play_t <= release_play_t + PERIOD_S + 1e-3, (th.play_t, release_play_t)
+
+
+def wait_rep_end(out, rep: int, timeout: float = 60.0) -> float:
+    """Block until the stream records how rep `rep` ended; returns the Unix time it was recorded."""
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            c = read_stream(out)
+        except Exception:  # noqa: BLE001 (not written yet)
+            c = None
+        if c is not None and c.header is not None:
+            ends = [e for e in c.of_type(RepEvent, rep) if e.ends_rep]
+            if ends:
+                return c.header.epoch + ends[0].wall_t
+        time.sleep(0.05)
+    raise TimeoutError(f"rep {rep} never ended")
+
+
+def test_two_rep_drill_moves_on_inside_the_headset_when_the_trigger_is_pulled(remote_env, real_store, tmp_path):
+    second = "2018092306:80"
+    drill = tmp_path / "two.json"
+    drill.write_text(json.dumps({"format": "qbvr-drill", "name": "two", "plays": [PLAY, second]}))
+    out = tmp_path / "session"
+    client = RemoteClient(int(remote_env["QBVR_TEST_REMOTE_PORT"])).start()
+    proc = qbvr(["train", str(drill), "--backend", "xr", "--store", remote_env["QBVR_TEST_STORE"], "--out",
+                 str(out), "--no-report"], remote_env)
+    try:
+        ended = wait_rep_end(out, 1)             # rep 1: no throw, the real pressure arrives (a sack)
+        # between reps the trainee walks off and turns; nothing starts until he pulls the trigger
+        client.update(head_yaw=math.radians(40.0), head_position=(0.6, 1.7, 0.4))
+        time.sleep(2.5)
+        assert len(read_stream(out).of_type(RepStart)) == 1
+        client.hand("right", trigger=1.0)
+        pulled = time.time()
+        time.sleep(0.3)
+        client.hand("right", trigger=0.0)
+        follower = PlayClockFollower(out)
+        follower.wait_for(-2.0, rep=2)
+        rep2 = read_stream(out).of_type(RepStart)[1]
+        yaws = receiver_yaws(real_store.load(second), rep2, 1.0)
+        target = clearest_receiver(yaws)
+        follower.wait_for(1.0, rep=2, lead_s=0.6)
+        # the headset recentred where he stood: a swing toward the receiver's heading relative to his new facing
+        swing(client, yaws[target] + math.radians(40.0), 3.0, 0.3)
+        stdout, err = finish(proc, client)
+    except BaseException:
+        proc.kill()
+        client.stop()
+        raise
+    assert proc.returncode == 0, stdout + err
+    c = read_stream(out)
+    starts = c.of_type(RepStart)
+    assert [s.play_ref for s in starts] == [PLAY, second]
+    assert c.header.epoch + starts[1].wall_t >= pulled > ended
+    assert [e.name for e in c.of_type(RepEvent, 1)] == ["snap", "sack"]
+    (th,) = c.of_type(Throw)
+    assert th.rep == 2 and th.nfl_id == target and th.how == "motion"
+    # recentred: rep 2 starts at the QB's spot facing downfield although the head is 40 degrees off and 0.7 m away
+    f0 = c.of_type(FrameSample, 2)[0]
+    assert abs(f0.head_yaw) < 1.0
+    assert read_summary(out)["reps"][1]["score"]["outcome"] == "throw"
