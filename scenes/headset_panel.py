@@ -2,7 +2,7 @@
 between reps, "paused"), his two controllers where they are, and the fade to black between reps.
 
 All of it lives in the rig's frame (Panda3D axes, metres: +Y the trainee's recentred forward, +Z up), so it moves
-with him, and ignores the scene's fade (the panel stays readable while the play fades out).
+with him; the panel and the controllers are drawn over the fade.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ import numpy as np
 from panda3d.core import LQuaternionf, NodePath, TextNode
 
 from .meshes import box, make_geom
-from .palette import SKY
 
 PANEL_DISTANCE_M = 1.6
-PANEL_TEXT_M = 0.06         # line height
+PANEL_TEXT_M = 0.075        # line height
 CONTROLLER_COLOR = (0.85, 0.85, 0.9, 1.0)
 TIP_COLOR = (0.95, 0.55, 0.1, 1.0)
 
@@ -28,7 +27,7 @@ class HeadsetPanel:
         self.text.set_text_color(1, 1, 1, 1)
         self.text.set_card_color(0.05, 0.07, 0.1, 0.85)
         self.text.set_card_as_margin(0.6, 0.6, 0.4, 0.4)
-        self.text.set_wordwrap(24)
+        self.text.set_wordwrap(20)
         self.root = rig.attach_new_node(self.text)
         self.root.set_scale(PANEL_TEXT_M)
         self.root.set_color_scale_off(1)
@@ -77,6 +76,7 @@ class ControllerModels:
             np_.set_color_scale_off(1)
             np_.set_light_off(1)
             np_.set_shader_off(1)
+            np_.set_bin("fixed", 95)  # over the fade: he sees his hands in the dark between reps
             np_.hide()
             self.hands.append(np_)
 
@@ -97,20 +97,29 @@ class ControllerModels:
 
 
 class Fade:
-    """The play fading to black (0) and back (1): the scene's colour scale and the views' sky."""
+    """The play fading to black (level 0) and back (1): a black shell around the trainee's head, drawn over the
+    scene whatever its shaders and sky (the panel and the controllers are drawn over the shell)."""
 
-    def __init__(self, scene: NodePath, regions, sky=SKY):
-        self.scene = scene
-        self.regions = list(regions)
-        self.sky = tuple(sky)
+    def __init__(self, rig: NodePath):
+        v, n, t = box((-4.0, -4.0, -2.0), (4.0, 4.0, 5.0))
+        self.root = rig.attach_new_node(make_geom(v, t, normals=n, name="fade"))
+        self.root.set_two_sided(True)
+        self.root.set_transparency(True)
+        self.root.set_depth_test(False)
+        self.root.set_depth_write(False)
+        self.root.set_light_off(1)
+        self.root.set_shader_off(1)
+        self.root.set_bin("fixed", 90)
         self.level = 1.0
+        self.set(1.0)
 
     def set(self, level: float) -> None:
         self.level = float(min(1.0, max(0.0, level)))
-        k = self.level
-        if k >= 1.0:
-            self.scene.clear_color_scale()
+        if self.level >= 1.0:
+            self.root.hide()
         else:
-            self.scene.set_color_scale(k, k, k, 1.0)
-        for r in self.regions:
-            r.set_clear_color((self.sky[0] * k, self.sky[1] * k, self.sky[2] * k, 1.0))
+            self.root.set_color(0.0, 0.0, 0.0, 1.0 - self.level, 1)
+            self.root.show()
+
+    def remove(self) -> None:
+        self.root.remove_node()

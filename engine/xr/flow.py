@@ -35,7 +35,7 @@ class HeadsetFlow:
         self.renderer, self.backend = renderer, backend
         self.panel = HeadsetPanel(renderer.rig)
         self.controllers = ControllerModels(renderer.rig)
-        self.fade = Fade(renderer.scene, [v.region for v in renderer.views])
+        self.fade = Fade(renderer.rig)
         self._fade_in_from: int | None = None   # display time the fade in started
         self._pause_shown = False
         self.interludes: list[dict] = []        # what each interlude showed and how it ended (for tests, logs)
@@ -125,4 +125,4 @@ class HeadsetFlow:
             self.backend.on_frame.remove(self.on_frame)
         self.panel.remove()
         self.controllers.remove()
-        self.fade.set(1.0)
+        self.fade.remove()
