@@ -61,13 +61,13 @@ class Renderer:
             dr.set_clear_color((*clear_color, 1.0))
             dr.set_clear_depth_active(True)
             l, r, b, t = target.region
-            px = (max(1, round(target.output.get_x_size() * (r - l))), max(1, round(target.output.get_y_size() * (t - b))))
+            px = (max(1, round(target.output.get_x_size() * (r - l))),
+                  max(1, round(target.output.get_y_size() * (t - b))))
             self.views.append(View(cam, lens, dr, px))
             self._set_fov(self.views[-1], None)
         self.overlay: NodePath | None = None
         if overlay and len(self.views) == 1:
             # the 2D overlay (HUD) of a mono view: x in [-aspect, aspect], z in [-1, 1]
-            v = self.views[0]
             self.overlay = NodePath("overlay")
             self.overlay.set_depth_test(False)
             self.overlay.set_depth_write(False)

@@ -1,10 +1,10 @@
 """Fusing a pose stream's root with the RFID track.
 
-The RFID x,y is the midpoint of two shoulder-pad tags (published at 10 Hz, ~10-15 cm noise), not the pelvis:
-it sits up to ~0.2 m ahead of the pelvis in a run (research-notes §3). Pose data gives the body's shape at its
-own rate, hence the offset from the tag point to the pelvis at every pose frame. The fused pelvis is the RTS
-(Kalman, constant-acceleration) estimate from the RFID samples shifted by that offset, plus the pose's own root
-where it has one, each weighted by its noise.
+The RFID x,y is the midpoint of two shoulder-pad tags (published at 10 Hz, ~10-15 cm noise), not the pelvis: it sits
+up to ~0.2 m ahead of the pelvis in a run (measured on the shared motion-capture clips). Pose data gives the body's
+shape at its own rate, hence the offset from the tag point to the pelvis at every pose frame. The fused pelvis is
+the RTS (Kalman, constant-acceleration) estimate from the RFID samples shifted by that offset, plus the pose's own
+root where it has one, each weighted by its noise.
 """
 
 from __future__ import annotations

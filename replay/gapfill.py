@@ -1,5 +1,5 @@
-"""Filling occluded joints (NaN) of a pose sequence, following the policy measured on real mocap
-(research-notes §3): short gaps by a cubic spline, medium gaps by an RTS (Kalman) smoother, long gaps by a
+"""Filling occluded joints (NaN) of a pose sequence, following the policy measured on the shared real
+motion-capture clips: short gaps by a cubic spline, medium gaps by an RTS (Kalman) smoother, long gaps by a
 Gaussian pose prior conditioned on the joints that are visible, and a bone-length correction after any fill.
 
 Also holds the RTS smoother the RFID fusion uses.
@@ -15,7 +15,7 @@ from scipy.interpolate import CubicSpline
 from .timebase import true_runs
 
 # measured on the DeepMimic run/walk clips (tools/bench_motion.py): the spline is best for the shortest gaps, the
-# RTS smoother up to ~0.3 s, the pose prior beyond on the run (research-notes §3 policy)
+# RTS smoother up to ~0.3 s, the pose prior beyond on the run (policy from those measurements)
 SHORT_GAP_S = 0.1  # <= : cubic spline
 MEDIUM_GAP_S = 0.3  # <= : RTS smoother; longer: Gaussian pose prior (RTS when there is no prior)
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from .ball_flight import BallPlan, ball_positions, plan_ball
 from .play import Play
+from .player_sizes import play_sizes
 from .skeleton import Skeleton, load_skeleton
 from .synthesis import synthesize_joint_major
 
@@ -155,7 +156,7 @@ def build_motion(play: Play, pose=None, *, skeleton: Skeleton | None = None, fps
     """
     skel = skeleton or load_skeleton()
     times = internal_times(play, fps)
-    heights = skel.heights(play.roster.position, play.roster.height_m)
+    heights = skel.heights(play.roster.position, play_sizes(play)[0])
     plan = plan_ball(play, times)
     jm = synthesize_joint_major(play, times, skel, heights, plan)  # [J, T, P, 3]
     source = np.full(play.n_players, "synthesis", object)

@@ -1,4 +1,4 @@
-"""Quality measures for skeletal motion (research-notes §3): MPJPE, bone-length error, ground penetration,
+"""Quality measures for skeletal motion: MPJPE, bone-length error, ground penetration,
 foot skating, step rate, tag-point error against the track, and the ball's release from the passer's hand."""
 
 from __future__ import annotations

@@ -86,7 +86,8 @@ def _goal_post(x_line: float, back: float) -> list[tuple]:
     ]
     for s in (-1, 1):
         y = cy + s * UPRIGHT_GAP_M / 2
-        out.append(((x_line - t * 0.7, y - t * 0.7, CROSSBAR_M), (x_line + t * 0.7, y + t * 0.7, CROSSBAR_M + UPRIGHT_M)))
+        out.append(((x_line - t * 0.7, y - t * 0.7, CROSSBAR_M),
+                    (x_line + t * 0.7, y + t * 0.7, CROSSBAR_M + UPRIGHT_M)))
     return out
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from panda3d.core import GeomEnums, NodePath, OmniBoundingVolume, PNMImage, SamplerState, Texture
 
 from replay.play import Play
+from replay.player_sizes import play_sizes
 
 from . import palette
 from .meshes import make_geom, unit_capsule
@@ -201,9 +202,8 @@ class Figures:
         self.layout = lay = figure_layout(joint_names, parents)
         P, S = play.n_players, len(lay.radius)
         self.n_players, self.n_segments = P, S
-        h = np.asarray(play.roster.height_m, np.float32)
+        h, w, _ = play_sizes(play)
         scale = np.where(np.isfinite(h) & (h > 1.4), h / REFERENCE_HEIGHT, 1.0).astype(np.float32)
-        w = np.asarray(play.roster.weight_kg, np.float32)
         girth = np.where(np.isfinite(w) & (w > 50), np.clip((w / 110.0) ** 0.5, 0.85, 1.25), 1.0)
         self.radius = (lay.radius[None, :] * (scale * girth)[:, None]).astype(np.float32)  # [P, S]
         self.visible = np.ones(P, np.float32)

@@ -54,7 +54,7 @@ def team_table(path: Path = TEAM_COLORS_PATH) -> dict[str, dict[str, str]]:
     try:
         doc = json.loads(Path(path).read_text())
         teams = doc["teams"]
-        for code, entry in teams.items():
+        for entry in teams.values():
             hex_rgb(entry["primary"]), hex_rgb(entry["secondary"])
     except (OSError, ValueError, KeyError, TypeError, IndexError) as e:
         raise InputError(path, f"unreadable team colour table: {e}", expected="JSON {'teams': {CODE: "

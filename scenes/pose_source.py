@@ -15,10 +15,11 @@ import numpy as np
 from replay.events import ARRIVAL_EVENTS, RELEASE_EVENTS
 from replay.field_frame import FIELD, YARD
 from replay.play import Play
+from replay.player_sizes import play_sizes
 
 DEFAULT_HEIGHT_M = 1.88
 
-# Joint names and parents of the standing stand-in (research-notes §3 layout).
+# Joint names and parents of the standing stand-in (the layout of assets/skeleton.json).
 JOINT_NAMES = (
     "mid_hip", "spine_mid", "neck", "head_top", "nose", "l_eye", "r_eye", "l_ear", "r_ear",
     "l_shoulder", "r_shoulder", "l_elbow", "r_elbow", "l_wrist", "r_wrist", "l_hand", "r_hand",
@@ -87,7 +88,7 @@ class StandingPoses:
 
     def __init__(self, play: Play):
         self.play = play
-        h = np.asarray(play.roster.height_m, np.float32)
+        h = np.asarray(play_sizes(play)[0], np.float32)
         self.height = np.where(np.isfinite(h) & (h > 1.4), h, DEFAULT_HEIGHT_M).astype(np.float32)
         self._stance = STANCE[None, :, :] * self.height[:, None, None]  # [P, 29, 3]
         self._release = play.first_event(*RELEASE_EVENTS)

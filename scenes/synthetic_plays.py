@@ -152,8 +152,8 @@ def _cover1_blitz() -> PlayDesign:
         Agent("FS", "FS", 33, "def", "coverage", (14.0, cy), zone=(18.0, cy), label="deep_middle"),
     ]
     return PlayDesign("cover1_blitz", "5-man blitz vs Cover 1",
-                      "Mike blitz met by the back, who gives ground; man coverage with a deep free safety. Go, dig, shallow "
-                      "cross, TE out. The shallow cross runs away from the slot corner.",
+                      "Mike blitz met by the back, who gives ground; man coverage with a deep free safety. Go, dig, "
+                      "shallow cross, TE out. The shallow cross runs away from the slot corner.",
                       2, 52.0, _offense(routes, blocks, "MLB") + d, release_t=2.1, target="SL", down=3, distance=6)
 
 
@@ -454,10 +454,10 @@ def design_rows(design: PlayDesign) -> tuple[pd.DataFrame, PlayContext]:
     for i, a in enumerate(agents):
         nid = 90000 + design.play_id * 100 + i + 1
         team = "HOM" if a.side == "off" else "AWY"
+        label = f"{a.position} {a.key} #{a.jersey}" if a.key != a.position else f"{a.position} #{a.jersey}"
         for f in range(F):
             rows.append((f + 1, float(nid), False, pos[f, i, 0], pos[f, i, 1], speed[f, i], acc[f, i], o[f, i],
-                         direction[f, i], "", (f"{a.position} {a.key} #{a.jersey}" if a.key != a.position else f"{a.position} #{a.jersey}"), a.jersey, a.position, team,
-                         a.side))
+                         direction[f, i], "", label, a.jersey, a.position, team, a.side))
     for f in range(F):
         rows.append((f + 1, np.nan, True, ball[f, 0], ball[f, 1], np.nan, np.nan, np.nan, np.nan,
                      events.get(f, ""), "football", np.nan, "", "", ""))

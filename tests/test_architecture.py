@@ -151,3 +151,63 @@ def test_no_private_name_is_imported_from_another_module():
                 found += [f"{name}:{node.lineno}: {mod}.{a.name}" for a in node.names
                           if a.name.startswith("_") and mod.split(".")[0] in PACKAGES]
     assert not found, "private names used across modules (make them public or move them):\n" + "\n".join(found)
+
+
+_LAYER_CHILD = """
+import importlib, json, pkgutil, sys
+pkg = importlib.import_module(sys.argv[1])
+failed = {}
+for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+    try:
+        importlib.import_module(info.name)
+    except Exception as e:  # an optional extra missing (lightgbm) is not a layering question
+        failed[info.name] = repr(e)
+print(json.dumps({"modules": sorted(sys.modules), "failed": failed}))
+"""
+
+
+def _loaded_by(package: str) -> dict:
+    """Every module of `package` imported in a fresh interpreter: what ended up in sys.modules."""
+    import json
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-c", _LAYER_CHILD, package], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def _top(modules: list[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_replay_loads_no_panda3d_scenes_or_engine():
+    """The data layer runs on a machine without a GPU or Panda3D: importing every module of replay/ in a fresh
+    interpreter loads neither panda3d nor the layers above it."""
+    got = _loaded_by("replay")
+    assert not got["failed"], got["failed"]
+    assert not _top(got["modules"]) & {"panda3d", "direct", "scenes", "engine", "xr"}
+
+
+def test_scenes_loads_no_engine():
+    got = _loaded_by("scenes")
+    assert not got["failed"], got["failed"]
+    assert not _top(got["modules"]) & {"engine", "xr"}
+    assert "panda3d" in _top(got["modules"])  # the check itself works: scenes does draw with Panda3D
+
+
+def test_ruff_is_clean():
+    """`ruff check` over the whole tree (config in pyproject.toml); `make test` runs this too."""
+    import shutil
+    import subprocess
+    import sys
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        import pytest
+
+        pytest.skip("ruff is not installed (pip install -e '.[test]')")
+    res = subprocess.run([ruff, "check", "--output-format", "concise", "."], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert res.returncode == 0, res.stdout[-3000:]

@@ -92,7 +92,8 @@ def bench_week(mb: int) -> None:
         t0 = time.perf_counter()
         plays, rows = write_week_file(week, mb * 1024 * 1024)
         size = week.stat().st_size
-        print(f"week file: {size / 2**30:.2f} GB, {plays:,} plays, {rows:,} rows (built in {time.perf_counter() - t0:.0f} s)")
+        print(f"week file: {size / 2**30:.2f} GB, {plays:,} plays, {rows:,} rows "
+              f"(built in {time.perf_counter() - t0:.0f} s)")
         code = ("import sys, time, resource; sys.path.insert(0, %r)\n"
                 "from replay.importer import import_paths\nfrom replay.store import PlayStore\n"
                 "t=time.perf_counter(); r=import_paths([%r], PlayStore(%r)); dt=time.perf_counter()-t\n"

@@ -9,7 +9,9 @@
 - draw calls of the full scene;
 - the same with two views (stereo, side by side, 2 x 1280x720).
 
-Usage: QBVR_SHARED_DATA=../shared/data .venv/bin/python tools/bench_render.py [--frames 20] [--rounds 15] [--size 1280x720]
+Usage:
+    QBVR_SHARED_DATA=../shared/data .venv/bin/python tools/bench_render.py \
+        [--frames 20] [--rounds 15] [--size 1280x720]
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def measure(renderer: Renderer, frames: int, view=None, t0: float = 0.0, warmup:
     """(fps, Python ms per frame) over `frames` frames, play time advancing 1/60 s per frame."""
     timed = Timed(renderer.engine)
     renderer.engine = timed
-    for k in range(warmup):  # shader compile, first uploads; after a switch, the changed scene
+    for _ in range(warmup):  # shader compile, first uploads; after a switch, the changed scene
         if view is not None:
             update_frame(view, t0)
         renderer.render()

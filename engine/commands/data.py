@@ -109,6 +109,18 @@ def run_plays(args: argparse.Namespace) -> int:
     return 0
 
 
+def _roster(play) -> list[dict[str, Any]]:
+    """Roster rows with each player's size as motion and figures use it, and where it came from."""
+    from replay.player_sizes import play_sizes
+    h, w, source = play_sizes(play)
+    rows = list(play.roster.players())
+    for row, hi, wi, src in zip(rows, h, w, source):
+        row["height_m"] = round(float(hi), 3) if hi == hi else None
+        row["weight_kg"] = round(float(wi), 1) if wi == wi else None
+        row["size_source"] = src
+    return rows
+
+
 def play_info(play) -> dict[str, Any]:
     """Everything `qbvr info` shows, as plain data."""
     return {
@@ -117,7 +129,7 @@ def play_info(play) -> dict[str, Any]:
         "time_range_s": [round(float(play.t[0]), 2), round(float(play.t[-1]), 2)],
         "events": [{"t": round(t, 2), "frame": int(play.frame_id[i]), "event": e}
                    for (i, e), (t, _) in zip(play.events, play.event_times())],
-        "roster": list(play.roster.players()),
+        "roster": _roster(play),
         "flags": play.flags,
     }
 
@@ -147,8 +159,8 @@ def run_info(args: argparse.Namespace) -> int:
         h = f"{p['height_m']:.2f} m" if p.get("height_m") else "   -  "
         role = (p.get("role") or "-") + (" (inferred)" if p.get("role_source") == "inferred" else "")
         jersey = p["jersey"] if p["jersey"] is not None and p["jersey"] >= 0 else ""
-        print(f"  {p['side']:<3} {p['team'] or '':<4} #{jersey!s:<3} {p['position'] or '':<4} {p['name'] or p['nfl_id']!s:<26} "
-              f"{h}  {role}")
+        print(f"  {p['side']:<3} {p['team'] or '':<4} #{jersey!s:<3} {p['position'] or '':<4} "
+              f"{p['name'] or p['nfl_id']!s:<26} {h}  {role}")
     print("quality flags:" + ("" if play.flags else " none"))
     for k, v in play.flags.items():
         print(f"  {k}: {v}")

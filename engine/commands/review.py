@@ -18,6 +18,7 @@ DESCRIPTION = """Review a stored play in 3D.
 
   --screenshot OUT.png        render one frame (at --at, default the snap) offscreen and exit
   --frames DIR --fps N        render the play (or --from/--to) as a PNG sequence DIR/frame_00000.png ...
+  --video OUT.mp4 --fps N     render the play (or --from/--to) as an H.264 video (the `video` extra)
   (neither)                   open an interactive window (needs a display)
 
 Interactive keys: space play/pause; left/right step 0.1 s (shift: 1 s); [ ] slower/faster;
@@ -28,6 +29,7 @@ Mouse: drag on the timeline to scrub; drag elsewhere to orbit (free camera); whe
 EXAMPLES = """examples:
   qbvr review 2018092311:141 --camera all22 --at pass_forward --screenshot throw.png
   qbvr review 2018092311:141 --frames out/141 --fps 10 --from ball_snap --to pass_arrived
+  qbvr review 2018092311:141 --camera all22 --video 141.mp4 --fps 30 --size 1280x720
   qbvr review 2018092311:141 --camera qb
 """
 
@@ -53,9 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--screenshot", metavar="OUT.png", type=Path, help="write one frame and exit")
     out.add_argument("--frames", metavar="DIR", type=Path, help="write a PNG sequence and exit")
-    p.add_argument("--fps", type=float, default=10.0, help="frames per second of play time for --frames (default 10)")
-    p.add_argument("--from", dest="t_from", metavar="EVENT|SECONDS", help="start of --frames (default: first frame)")
-    p.add_argument("--to", dest="t_to", metavar="EVENT|SECONDS", help="end of --frames (default: last frame)")
+    out.add_argument("--video", metavar="OUT.mp4", type=Path, help="write an H.264 video and exit")
+    p.add_argument("--fps", type=float, default=None,
+                   help="frames per second of play time for --frames (default 10) and --video (default 30)")
+    p.add_argument("--from", dest="t_from", metavar="EVENT|SECONDS",
+                   help="start of --frames/--video (default: first frame)")
+    p.add_argument("--to", dest="t_to", metavar="EVENT|SECONDS", help="end of --frames/--video (default: last frame)")
     p.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH", help="image size (default 1280x720)")
     p.add_argument("--no-hud", action="store_true", help="no HUD or timeline in the picture")
     p.add_argument("--display", choices=("auto", "window", "offscreen"), default="auto",
@@ -74,14 +79,68 @@ def frame_times(t0: float, t1: float, fps: float) -> list[float]:
     return [t0 + k / fps for k in range(max(n, 1))]
 
 
+def _time_range(play, args: argparse.Namespace) -> tuple[float, float]:
+    from engine.app import resolve_time
+    t0 = resolve_time(play, args.t_from) if args.t_from else float(play.t[0])
+    t1 = resolve_time(play, args.t_to) if args.t_to else float(play.t[-1])
+    if t1 < t0:
+        raise QbvrError(f"--to ({t1:+.2f} s) is before --from ({t0:+.2f} s)")
+    return t0, t1
+
+
+def _render_sequence(renderer, play, args: argparse.Namespace, fps: float, write) -> tuple[int, float, float]:
+    """Render the --from/--to range at `fps`, handing each frame to `write(k, rgb)`, with a progress bar."""
+    from tqdm import tqdm
+
+    from engine.app import open_play, render_at
+    t0, t1 = _time_range(play, args)
+    times = frame_times(t0, t1, fps)
+    view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, t_range=(t0, t1))
+    for k, t in enumerate(tqdm(times, desc=f"rendering {play.key}", unit="frame", file=sys.stderr,
+                               disable=args.quiet, dynamic_ncols=True)):
+        write(k, render_at(view, t))
+    return len(times), t0, t1
+
+
+def _batch(renderer, play, args: argparse.Namespace) -> int:
+    """--screenshot, --frames or --video: render offscreen, write, report what was written."""
+    from engine.app import open_play, render_at, resolve_time
+    from engine.renderer import save_png
+    if args.screenshot is not None:
+        t = resolve_time(play, args.at)
+        view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud)
+        save_png(args.screenshot, render_at(view, t))
+        print(f"wrote {args.screenshot} ({args.size[0]}x{args.size[1]}, {args.camera} camera, t = {t:+.2f} s)")
+        return 0
+    if args.frames is not None:
+        fps = args.fps or 10.0
+        args.frames.mkdir(parents=True, exist_ok=True)
+        n, t0, t1 = _render_sequence(renderer, play, args, fps,
+                                     lambda k, rgb: save_png(args.frames / f"frame_{k:05d}.png", rgb))
+        print(f"wrote {n} frames to {args.frames} ({fps:g} fps, t = {t0:+.2f} .. {t1:+.2f} s)")
+        return 0
+    from engine.video import VideoWriter
+    fps = args.fps or 30.0
+    with VideoWriter(args.video, args.size, fps) as video:
+        n, t0, t1 = _render_sequence(renderer, play, args, fps, lambda k, rgb: video.write(rgb))
+    print(f"wrote {args.video} ({n} frames, {args.size[0]}x{args.size[1]}, {fps:g} fps, H.264, "
+          f"t = {t0:+.2f} .. {t1:+.2f} s)")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    from engine.app import open_play, render_at, resolve_time, update_frame
+    from engine.app import open_play, resolve_time, update_frame
     from engine.backends.panda_display import PandaDisplay, auto_mode
-    from engine.renderer import Renderer, save_png
+    from engine.renderer import Renderer
 
     parse_key(args.key)
+    if args.fps is not None and not (math.isfinite(args.fps) and args.fps > 0):
+        raise QbvrError(f"--fps must be a positive number, got {args.fps}")
+    if args.video is not None:
+        from engine.video import check_video_args
+        check_video_args(args.video, args.size, args.fps or 30.0)
     play = PlayStore(args.store).load(args.key)
-    batch = args.screenshot is not None or args.frames is not None
+    batch = args.screenshot is not None or args.frames is not None or args.video is not None
     mode = args.display if args.display != "auto" else ("offscreen" if batch else auto_mode())
     if not batch and mode != "window":
         import os
@@ -90,26 +149,8 @@ def run(args: argparse.Namespace) -> int:
         raise QbvrError(f"interactive review needs a desktop window ({why}): use --screenshot OUT.png or --frames DIR")
     renderer = Renderer(PandaDisplay(mode, args.size, title=f"qbvr review {play.key}"))
     try:
-        if args.screenshot is not None:
-            t = resolve_time(play, args.at)
-            view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud)
-            save_png(args.screenshot, render_at(view, t))
-            print(f"wrote {args.screenshot} ({args.size[0]}x{args.size[1]}, {args.camera} camera, t = {t:+.2f} s)")
-            return 0
-        if args.frames is not None:
-            t0 = resolve_time(play, args.t_from) if args.t_from else float(play.t[0])
-            t1 = resolve_time(play, args.t_to) if args.t_to else float(play.t[-1])
-            if t1 < t0:
-                raise QbvrError(f"--to ({t1:+.2f} s) is before --from ({t0:+.2f} s)")
-            times = frame_times(t0, t1, args.fps)
-            view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, t_range=(t0, t1))
-            args.frames.mkdir(parents=True, exist_ok=True)
-            from tqdm import tqdm
-            for k, t in enumerate(tqdm(times, desc=f"rendering {play.key}", unit="frame", file=sys.stderr,
-                                       disable=args.quiet, dynamic_ncols=True)):
-                save_png(args.frames / f"frame_{k:05d}.png", render_at(view, t))
-            print(f"wrote {len(times)} frames to {args.frames} ({args.fps:g} fps, t = {t0:+.2f} .. {t1:+.2f} s)")
-            return 0
+        if batch:
+            return _batch(renderer, play, args)
         from engine.review import review_interactive
         from replay.timebase import Timeline
         timeline = Timeline.for_play(play, start=args.t_from, end=args.t_to)

@@ -5,7 +5,7 @@ The same code serves the real throw and every hypothetical one, and uses only th
 where the real ball went):
 - release point: the passer's position at t;
 - ball flight time from the distance and a release speed (projectile without drag at the launch angle that
-  carries the distance; median NFL release speed 24.7 yd/s, research-notes §1); the catch point is where the
+  carries the distance; median NFL release speed 24.7 yd/s, Big Data Bowl 2023 tracking); the catch point is where the
   receiver is on his recorded path when the ball gets there (a fixed point, solved by iteration);
 - defenders follow their recorded paths until a reaction time after the release, then close on the catch point
   with their speed toward it at that moment, accelerating at most A_MAX up to V_MAX ("ghosting");
@@ -22,7 +22,7 @@ import numpy as np
 
 from replay.play import FPS, Play
 
-RELEASE_SPEED = 24.7  # yd/s, median ball release speed (BDB 2023, research-notes §1)
+RELEASE_SPEED = 24.7  # yd/s, median ball release speed (Big Data Bowl 2023 tracking, first 0.5 s after pass_forward)
 GRAVITY = 10.725  # yd/s^2
 # Closing limits, chosen on the shared highlight pass plays by comparing the ghosted separation of the real throw
 # with the real separation when the ball arrived (grid over reaction 0.3-0.9 s, top speed 8-9 yd/s, acceleration

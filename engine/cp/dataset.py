@@ -75,7 +75,8 @@ def tracking_rows(plays: Callable[[], Any], model: CPModel) -> pd.DataFrame:
         u = float(undercut(model.curves["separation"], feats["separation"][j:j + 1],
                            feats["lane_separation"][j:j + 1])[0]) if "separation" in model.curves else 0.0
         cp_plain = model.predict(plain)
-        row = {"play": play.key, "game": m.game_id, "season": m.season, "result": m.pass_result, "complete": int(m.pass_result == "C"),
+        row = {"play": play.key, "game": m.game_id, "season": m.season, "result": m.pass_result,
+               "complete": int(m.pass_result == "C"),
                "cp": float(cp[j]), "cp_play_level": float(cp_plain[j]),
                "logit_base": float(model.logit(feats)[j]) - model.undercut_weight * u, "undercut_u": u,
                "target_rank": int(1 + np.sum(cp > cp[j])), "n_receivers": len(cp),

@@ -34,7 +34,7 @@ def holdout_frame(model: CPModel, max_games: int | None = None) -> tuple[pd.Data
         holdout = int(prov["data"]["holdout_season"])
         table = pd.DataFrame(prov["lateral_table"])
     except (KeyError, TypeError, ValueError):
-        raise QbvrError(f"{model.source}: params have no holdout season / lateral table in their provenance")
+        raise QbvrError(f"{model.source}: params have no holdout season / lateral table in their provenance") from None
     pbp = pbp_mod.load_attempts(seasons={holdout}, max_games=max_games)
     pbp = pbp[pbp.air_yards.notna()].reset_index(drop=True)
     return play_level_features(pbp, table), pbp.complete.to_numpy(np.float64), holdout
@@ -110,7 +110,7 @@ def tracking_summary(df: pd.DataFrame) -> dict[str, Any]:
 
 def sideline_check(feats: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
     """Observed and predicted completion by landing zone, to set beside the published NGS figures (~49% beyond
-    20 yd from the centre line vs ~70% in the middle, research-notes §1)."""
+    20 yd from the centre line vs ~70% in the middle, NGS pass charts 2017-2020)."""
     side = feats.sideline_distance.to_numpy()
     out: dict[str, Any] = {"published": "NGS pass charts 2017-2020: ~49% beyond 20 yd from the centre line, ~70% "
                                          "in the middle (charts miss some incompletions)"}

@@ -1,5 +1,6 @@
 """Throw features of a `Play` at any instant, for every eligible receiver: the six named features
-(research-notes §1, units in `engine.cp.model.FEATURES`) plus play context, all from one arrival projection.
+(the NGS completion-probability inputs, units in `engine.cp.model.FEATURES`) plus play context, all from one
+arrival projection.
 
 The projection runs once per play at the tracking frames from the snap on (10 Hz, the data's own resolution)
 and the features are linear in time between frames, like the positions they come from; so any instant costs a

@@ -29,7 +29,8 @@ import numpy as np
 
 from replay.errors import InputError
 
-# The six throw features every caller can give (research-notes §1), with units.
+# The six throw features every caller can give (the inputs of NFL Next Gen Stats' completion probability, 2018),
+# with units.
 FEATURES = {
     "air_distance": "yd, release point to catch point",
     "separation": "yd, receiver to nearest defender at the catch",

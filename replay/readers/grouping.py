@@ -34,7 +34,7 @@ def group_plays(chunks: Iterator[pd.DataFrame], game_col: str, play_col: str, so
             k = (int(gid), int(pid))
             if k in emitted:
                 warnings.warn(f"{source}: rows of play {k[0]}:{k[1]} appear again after the play was complete "
-                              f"(line {int(part['_line'].iloc[0])}); those rows are skipped")
+                              f"(line {int(part['_line'].iloc[0])}); those rows are skipped", stacklevel=2)
                 continue
             pending.setdefault(k, []).append(part)
             present.append(k)

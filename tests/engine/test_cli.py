@@ -1,5 +1,6 @@
-"""The `qbvr` entry point. `qbvr --help`, `qbvr plays` and `qbvr info` start without the heavy libraries (they took ~1.5 s per call when
-every command module imported pandas and scipy at start-up). Timing is checked by tools/bench_cli.py, not here."""
+"""The `qbvr` entry point. `qbvr --help`, `qbvr plays` and `qbvr info` start without the heavy libraries (they took
+~1.5 s per call when every command module imported pandas and scipy at start-up).
+Timing is checked by tools/bench_cli.py, not here."""
 
 from __future__ import annotations
 

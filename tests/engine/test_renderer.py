@@ -76,7 +76,8 @@ def assert_plausible_picture(img: np.ndarray, kits, what: str, *, balanced: bool
     for side, kit in zip(("offense", "defense"), kits):
         share = others[f"{side} {kit.team}"]
         shares.append(share)
-        assert 0.0015 < share < 0.35, f"{what}: {side} {kit.team} colour {kit.primary} covers {share:.4f} of the picture"
+        assert 0.0015 < share < 0.35, (f"{what}: {side} {kit.team} colour {kit.primary} covers {share:.4f} "
+                                       "of the picture")
     assert not balanced or max(shares) / min(shares) < 5, f"{what}: one team's colour dwarfs the other's: {others}"
 
 
@@ -191,7 +192,8 @@ def test_team_kits_from_the_shipped_table():
     off, dfn = palette.play_kits("GB", "SEA")  # dark green vs navy: both read as black from afar
     assert dfn.primary == palette.AWAY_WHITE and off.primary == palette.hex_rgb(table["GB"]["primary"])
     off, dfn = palette.play_kits("ARI", "CHI")
-    assert off.primary == palette.hex_rgb(table["ARI"]["primary"]) and dfn.primary == palette.hex_rgb(table["CHI"]["primary"])
+    assert off.primary == palette.hex_rgb(table["ARI"]["primary"])
+    assert dfn.primary == palette.hex_rgb(table["CHI"]["primary"])
 
 
 def test_shipped_team_colors_match_the_shared_table():

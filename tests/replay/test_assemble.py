@@ -25,7 +25,6 @@ def _build(df, info, **meta_kw):
 def test_short_gap_interpolated_long_gap_left_empty():
     df, info = synthetic_rows()
     wr = df.nfl_id == 1006
-    te = df.nfl_id == 1009
     df = df[~(wr & df.frame_id.isin([20, 21, 22]))]  # 3 frames: filled
     df = df[~((df.nfl_id == 1009) & df.frame_id.between(30, 35))]  # 6 frames: left NaN
     play = _build(df, info)

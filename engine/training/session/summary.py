@@ -118,7 +118,8 @@ def summary_text(summary: dict[str, Any]) -> str:
         s, g = rep["score"], rep["gaze"]
         out.append(f"rep {rep['rep']}: {rep['key']} {rep['title']}")
         if s["outcome"] == "throw":
-            out.append(f"  threw to {receiver_name(rep, s['chosen'])} at {s['decision_t']:.2f} s: CP {s['cp_chosen']:.2f}"
+            out.append(f"  threw to {receiver_name(rep, s['chosen'])} at {s['decision_t']:.2f} s: "
+                       f"CP {s['cp_chosen']:.2f}"
                        f"; best {receiver_name(rep, s['best'])} CP {s['cp_best']:.2f}; quality {s['quality']:+.2f}")
         elif s["outcome"] == "sack":
             out.append(f"  SACKED at {rep['end_t']:.2f} s ({rep.get('pressure_how')}): no throw before the pressure")
@@ -127,7 +128,8 @@ def summary_text(summary: dict[str, Any]) -> str:
         real = s["real"]
         if real["release_t"] is not None:
             cp = "-" if real["cp"] is None else f"{real['cp']:.2f}"
-            out.append(f"  real QB: threw to {receiver_name(rep, real['target'])} at {real['release_t']:.2f} s, CP {cp}")
+            out.append(f"  real QB: threw to {receiver_name(rep, real['target'])} at {real['release_t']:.2f} s, "
+                       f"CP {cp}")
         sh = g["share"]
         if g["window_s"] > 0:
             out.append(f"  eyes downfield {sh['downfield']:.0%}, on the rush {sh['rush']:.0%}, other {sh['other']:.0%}"
@@ -138,14 +140,16 @@ def summary_text(summary: dict[str, Any]) -> str:
         out += looks
         qe = g.get("quiet_eye")
         if qe:
-            out.append(f"  quiet eye: {qe['duration']:.2f} s on {receiver_name(rep, qe['target']) if qe['target'] else qe['zone']}"
+            on = receiver_name(rep, qe['target']) if qe['target'] else qe['zone']
+            out.append(f"  quiet eye: {qe['duration']:.2f} s on {on}"
                        f", onset {qe['onset_before_release']:.2f} s before the release")
         hp = g.get("head_pitch")
         if hp:
             out.append(f"  head pitch: median {hp['median']:+.1f} deg (p10 {hp['p10']:+.1f}, p90 {hp['p90']:+.1f})")
     tt = summary.get("totals")
     if tt and tt["reps"] > 1:
-        line = f"totals: {tt['reps']} reps, {tt['throws']} throws ({tt['best_choice']} to the best CP), {tt['sacks']} sacks"
+        line = (f"totals: {tt['reps']} reps, {tt['throws']} throws ({tt['best_choice']} to the best CP), "
+                f"{tt['sacks']} sacks")
         if tt["mean_decision_t"] is not None:
             line += (f"; mean decision {tt['mean_decision_t']:.2f} s, CP {tt['mean_cp_chosen']:.2f}, "
                      f"quality {tt['mean_quality']:+.2f}")

@@ -92,3 +92,41 @@ def test_review_errors_are_one_line(real_store, real_pass_play, tmp_path, capsys
     assert rc == 2 and "--screenshot" in capsys.readouterr().err
     rc = main(["review", "2018092311:999999", "--screenshot", str(tmp_path / "z.png"), "--store", str(real_store.root)])
     assert rc == 2
+
+
+@pytest.mark.shared_data
+def test_review_video_writes_an_mp4_whose_frames_and_size_match(real_store, real_pass_play, tmp_path, capsys):
+    """Frames stream into the H.264 encoder (no PNGs on disk); read back with the same library."""
+    import numpy as np
+
+    from engine.video import read_video
+    out = tmp_path / "play.mp4"
+    rc = main(["review", real_pass_play.key, "--video", str(out), "--fps", "10", "--from", "ball_snap",
+               "--to", "pass_forward", "--size", "160x90", "--camera", "all22", "--store", str(real_store.root)])
+    assert rc == 0
+    t0, t1 = real_pass_play.event_time("ball_snap"), real_pass_play.event_time("pass_forward")
+    n = len(frame_times(t0, t1, 10))
+    assert read_video(out) == ((160, 90), 10.0, n)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["play.mp4"], "no PNGs or partial files left"
+    assert f"wrote {out} ({n} frames, 160x90, 10 fps, H.264" in capsys.readouterr().out
+    import imageio_ffmpeg
+    reader = imageio_ffmpeg.read_frames(str(out))
+    next(reader)
+    first = np.frombuffer(next(reader), np.uint8).reshape(90, 160, 3).astype(int)
+    green = (first[..., 1] > first[..., 0] + 15) & (first[..., 1] > first[..., 2] + 15)
+    assert green.mean() > 0.3, "the all-22 picture is mostly turf"
+    assert first.std() > 10, "the picture has content, not one colour"
+
+
+def test_review_video_refuses_what_the_encoder_cannot_write(tmp_path, capsys, monkeypatch):
+    for args, words in ((["--video", str(tmp_path / "a.avi")], "expected a .mp4"),
+                        (["--video", str(tmp_path / "a.mp4"), "--size", "161x90"], "even width and height"),
+                        (["--video", str(tmp_path), "--size", "160x90"], "expected a .mp4")):
+        rc = main(["review", "2018092311:141", *args, "--store", str(tmp_path / "store")])
+        err = capsys.readouterr().err
+        assert rc == 2 and words in err and len(err.strip().splitlines()) == 1, err
+    import sys
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # the extra is not installed
+    rc = main(["review", "2018092311:141", "--video", str(tmp_path / "a.mp4"), "--store", str(tmp_path / "store")])
+    assert rc == 2 and "pip install 'qbvr[video]'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -1,7 +1,8 @@
 """Headset, opt-in: a real OpenXR runtime and headset. Runs only when XR_RUNTIME_JSON points at a runtime
 manifest (e.g. Monado's or SteamVR's), so CI and machines without a headset skip it:
 
-    XR_RUNTIME_JSON=/usr/share/openxr/1/openxr_monado.json .venv/bin/python -m pytest -m xr tests/engine/xr/test_xr_runtime_optin.py
+    XR_RUNTIME_JSON=/usr/share/openxr/1/openxr_monado.json \
+        .venv/bin/python -m pytest -m xr tests/engine/xr/test_xr_runtime_optin.py
 """
 
 from __future__ import annotations

@@ -658,7 +658,6 @@ def test_companion_tables_detected():
 def test_bad_play_in_week_file_skipped_others_import(tmp_path):
     """A 2021 week file with four plays: one is not in plays.csv, one has player rows without nflId. Those two
     are skipped with their reasons; the other two (one moving right) import."""
-    info_l = base()[1]
     parts, plays = [], []
     for pid, direction in ((1, "left"), (2, "left"), (3, "right"), (4, "left")):
         rows, info = base(pid, direction)
