@@ -24,8 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train on a real play or a drill: gaze, decision timing and CP scoring",
                        description="Stand at the real quarterback's eyes and play the rep from a few seconds before "
                        "the snap. Throw by clicking a receiver or pressing the number shown above him (desktop), "
-                       "with the arm or the trigger (headset, --throw), or by script (--trainee scripted:SPEC). Hold the ball until the "
-                       "real pressure arrives and it is a sack. Writes a session directory (append-only stream, "
+                       "with the arm or the trigger (headset, --throw), or by script (--trainee scripted:SPEC). "
+                       "Hold the ball until the real pressure arrives and it is a sack. In a headset, between reps a "
+                       "panel shows the last result: pull the trigger when set (that stance becomes the QB's spot); "
+                       "the menu button (A on Index) pauses. Writes a session directory (append-only stream, "
                        "summary.json) and its report.",
                        epilog="SPEC: comma-separated WHO@T (look at WHO from T s after the snap) and throw=WHO@T; WHO "
                        "is a receiver key 1-9, #JERSEY, id:NFLID, downfield, rush or pocket. Example: "

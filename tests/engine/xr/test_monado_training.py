@@ -19,7 +19,7 @@ from engine.training.session.stream import read_stream, read_summary
 from replay.field_frame import YARD
 from replay.roles import passer
 from tests.engine.xr.conftest import qbvr
-from tests.engine.xr.remote_client import Hand, PlayClockFollower, RemoteClient
+from tests.engine.xr.remote_client import PlayClockFollower, RemoteClient
 
 PLAY = "2018092311:141"
 PERIOD_S = 0.05            # Monado's null compositor paces at 20 Hz
