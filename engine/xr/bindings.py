@@ -17,6 +17,7 @@ EYE_GAZE_PROFILE = "/interaction_profiles/ext/eye_gaze_interaction"
 EYE_GAZE_POSE = "/user/eyes_ext/input/gaze_ext/pose"
 EYE_GAZE_EXTENSION = "XR_EXT_eye_gaze_interaction"
 OPENGL_EXTENSION = "XR_KHR_opengl_enable"
+TIMESPEC_EXTENSION = "XR_KHR_convert_timespec_time"  # the runtime's clock now, for the frame timing report
 
 ACTION_SET = "qbvr_training"
 ACTION_SET_LABEL = "QB training"
@@ -94,10 +95,12 @@ def suggested_bindings(eye_gaze: bool) -> dict[str, list[tuple[str, str]]]:
 
 
 def required_extensions(available: list[str] | tuple[str, ...]) -> list[str]:
-    """Extensions to enable: OpenGL always (the caller fails clearly without it), eye gaze when the runtime has it."""
+    """Extensions to enable: OpenGL always (the caller fails clearly without it), eye gaze and the timespec clock
+    conversion when the runtime has them."""
     out = [OPENGL_EXTENSION]
-    if EYE_GAZE_EXTENSION in available:
-        out.append(EYE_GAZE_EXTENSION)
+    for ext in (EYE_GAZE_EXTENSION, TIMESPEC_EXTENSION):
+        if ext in available:
+            out.append(ext)
     return out
 
 

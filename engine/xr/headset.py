@@ -63,6 +63,7 @@ class FrameTiming:
     display_time_ns: int
     period_ns: int
     should_render: bool
+    woke_ns: int = 0  # the runtime's clock when xrWaitFrame returned (0: the runtime cannot tell)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class HeadsetBackend:
         self.frames = 0
         self.period_ns = 0                      # the runtime's display period, from the last xrWaitFrame
         self.gaze_sources = {"eye": 0, "head": 0}
+        self.timings: list[FrameTiming] = []    # every waited frame's timing (xr-check's report)
         self._views: list[XrView] | None = None
         self._pending = False
         self._latches = (TriggerLatch(), TriggerLatch())
@@ -313,6 +315,7 @@ class HeadsetBackend:
             self.driver.idle()
             return None
         timing = self.driver.wait_frame()
+        self.timings.append(timing)
         self.period_ns = timing.period_ns
         self.driver.begin_frame()
         self._pending = True

@@ -26,6 +26,7 @@ from .bindings import (
     EYE_GAZE_EXTENSION,
     HANDS,
     OPENGL_EXTENSION,
+    TIMESPEC_EXTENSION,
     action_specs,
     required_extensions,
     suggested_bindings,
@@ -325,7 +326,22 @@ class OpenXRDriver:
     @runtime_calls
     def wait_frame(self) -> FrameTiming:
         fs = self.xr.wait_frame(self.session, self.xr.FrameWaitInfo())
-        return FrameTiming(int(fs.predicted_display_time), int(fs.predicted_display_period), bool(fs.should_render))
+        return FrameTiming(int(fs.predicted_display_time), int(fs.predicted_display_period), bool(fs.should_render),
+                           self.now_ns())
+
+    def now_ns(self) -> int:
+        """The runtime's clock now (XrTime) through XR_KHR_convert_timespec_time; 0 without the extension."""
+        xr = self.xr
+        if self.info is None or TIMESPEC_EXTENSION not in self.info.extensions:
+            return 0
+        now = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        try:
+            t = xr.convert_timespec_time_to_time_khr(self.instance, xr.timespec(now // 1_000_000_000,
+                                                                               now % 1_000_000_000))
+        except xr.exception.XrException:
+            return 0
+        t = getattr(t, "value", t)  # pyopenxr hands back a ctypes XrTime (its value may come as raw bytes)
+        return int.from_bytes(t, "little", signed=True) if isinstance(t, bytes) else int(t)
 
     @runtime_calls
     def begin_frame(self) -> None:

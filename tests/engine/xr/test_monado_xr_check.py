@@ -16,4 +16,7 @@ def test_xr_check_reports_monado_and_frame_timing(monado_env):
     m = re.search(r"frames: (\d+) at ([\d.]+) Hz", out)
     assert m and int(m.group(1)) >= 20 and 10.0 <= float(m.group(2)) <= 200.0, out
     assert "missed frames:" in out and "CPU per frame:" in out
+    # Monado has XR_KHR_convert_timespec_time: how far ahead of the frame's start the display time was predicted
+    m = re.search(r"head pose and play time: at each frame's predicted display time, ([\d.]+) ms ahead", out)
+    assert m and 0.0 < float(m.group(1)) < 500.0, out
     assert "eye tracking: no" in out  # this Monado does not offer XR_EXT_eye_gaze_interaction
