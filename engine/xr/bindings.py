@@ -18,6 +18,7 @@ EYE_GAZE_POSE = "/user/eyes_ext/input/gaze_ext/pose"
 EYE_GAZE_EXTENSION = "XR_EXT_eye_gaze_interaction"
 OPENGL_EXTENSION = "XR_KHR_opengl_enable"
 TIMESPEC_EXTENSION = "XR_KHR_convert_timespec_time"  # the runtime's clock now, for the frame timing report
+EGL_EXTENSION = "XR_MNDX_egl_enable"  # the session bound to an EGL context (Panda3D on EGL)
 
 ACTION_SET = "qbvr_training"
 ACTION_SET_LABEL = "QB training"
@@ -95,10 +96,10 @@ def suggested_bindings(eye_gaze: bool) -> dict[str, list[tuple[str, str]]]:
 
 
 def required_extensions(available: list[str] | tuple[str, ...]) -> list[str]:
-    """Extensions to enable: OpenGL always (the caller fails clearly without it), eye gaze and the timespec clock
-    conversion when the runtime has them."""
+    """Extensions to enable: OpenGL always (the caller fails clearly without it); eye gaze, the timespec clock
+    conversion and the EGL binding when the runtime has them."""
     out = [OPENGL_EXTENSION]
-    for ext in (EYE_GAZE_EXTENSION, TIMESPEC_EXTENSION):
+    for ext in (EYE_GAZE_EXTENSION, TIMESPEC_EXTENSION, EGL_EXTENSION):
         if ext in available:
             out.append(ext)
     return out

@@ -107,6 +107,8 @@ def run_check(seconds: float = 10.0, *, scripted: bool = False, out=print,
     out(f"views: {info.views} x {info.eye_size[0]}x{info.eye_size[1]} (recommended per eye)")
     out(f"eye tracking: {'yes (XR_EXT_eye_gaze_interaction)' if info.eye_gaze else 'no: head gaze is measured'}")
     out(f"extensions enabled: {', '.join(info.extensions)}")
+    if getattr(driver, "graphics", ""):
+        out(f"graphics binding: OpenGL on {driver.graphics.upper()} (the context Panda3D renders with)")
 
     play = synthetic_play("cover3_smash")
     view = open_play(renderer, play, camera="qb", hud=False)

@@ -130,6 +130,8 @@ class OpenXRDriver:
         self.aim_spaces: list = []
         self.gaze_space = None
         self._located = None        # the xr.View array of this frame (submitted as is)
+        self._extensions: list[str] = []
+        self.graphics = ""          # the graphics binding in use: "glx", "egl" or "wgl"
 
     @property
     def window(self):
@@ -164,6 +166,7 @@ class OpenXRDriver:
             raise DisplayUnavailable(f"the OpenXR runtime has no OpenGL support ({OPENGL_EXTENSION}); qbvr renders "
                                      "with OpenGL")
         exts = required_extensions(available)
+        self._extensions = exts
         self.instance = xr.create_instance(xr.InstanceCreateInfo(
             application_info=xr.ApplicationInfo(application_name="qbvr", application_version=1,
                                                 engine_name="qbvr", engine_version=1,
@@ -233,13 +236,19 @@ class OpenXRDriver:
                                      f"{have[0]}.{have[1]}")
 
     def _create_session(self, xr) -> None:
-        from OpenGL import GLX
+        from .graphics_binding import NoContext, PlatformProbe, current_context, make_binding, required_extension
 
-        binding = xr.GraphicsBindingOpenGLXlibKHR(x_display=GLX.glXGetCurrentDisplay(),
-                                                  glx_drawable=GLX.glXGetCurrentDrawable(),
-                                                  glx_context=GLX.glXGetCurrentContext())
-        if not binding.glx_context:
-            raise DisplayUnavailable("Panda3D's OpenGL context is not current: cannot bind the headset session")
+        try:
+            ctx = current_context(PlatformProbe())
+        except NoContext as e:
+            raise DisplayUnavailable(f"Panda3D's OpenGL context is not current ({e}): cannot bind the headset "
+                                     "session") from e
+        need = required_extension(ctx)
+        if need is not None and need not in self._extensions:
+            raise DisplayUnavailable(f"Panda3D runs OpenGL on {ctx.kind.upper()} and the OpenXR runtime does not "
+                                     f"offer {need}")
+        self.graphics = ctx.kind
+        binding = make_binding(xr, ctx)
         self._binding = binding  # keep alive for the session's lifetime
         self.session = xr.create_session(self.instance, xr.SessionCreateInfo(
             system_id=self.system_id, next=ctypes.cast(ctypes.pointer(binding), ctypes.c_void_p)))

@@ -19,4 +19,5 @@ def test_xr_check_reports_monado_and_frame_timing(monado_env):
     # Monado has XR_KHR_convert_timespec_time: how far ahead of the frame's start the display time was predicted
     m = re.search(r"head pose and play time: at each frame's predicted display time, ([\d.]+) ms ahead", out)
     assert m and 0.0 < float(m.group(1)) < 500.0, out
+    assert "graphics binding: OpenGL on GLX" in out
     assert "eye tracking: no" in out  # this Monado does not offer XR_EXT_eye_gaze_interaction
