@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.engine.xr.conftest import REPO
+from tests.engine.xr.monado_runtime import REPO
 
 SCRIPT = r'''
 import ctypes

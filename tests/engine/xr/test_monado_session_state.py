@@ -17,7 +17,7 @@ import pytest
 from engine.training.session.records import FrameSample, RepEvent, RepStart
 from engine.training.session.stream import read_stream, read_summary
 from engine.xr.session_state import XrState
-from tests.engine.xr.conftest import qbvr
+from tests.engine.xr.monado_runtime import qbvr
 from tests.engine.xr.remote_client import PlayClockFollower, RemoteClient
 
 PLAY = "2018092311:141"

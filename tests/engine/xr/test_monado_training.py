@@ -18,7 +18,7 @@ from engine.training.session.records import ButtonPress, FrameSample, RepEvent, 
 from engine.training.session.stream import read_stream, read_summary
 from replay.field_frame import YARD
 from replay.roles import passer
-from tests.engine.xr.conftest import qbvr
+from tests.engine.xr.monado_runtime import qbvr
 from tests.engine.xr.remote_client import PlayClockFollower, RemoteClient
 
 PLAY = "2018092311:141"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.engine.xr.conftest import qbvr
+from tests.engine.xr.monado_runtime import qbvr
 
 
 def test_xr_check_reports_monado_and_frame_timing(monado_env):

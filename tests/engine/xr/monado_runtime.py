@@ -1,5 +1,5 @@
-"""The real OpenXR runtime for headset tests: Monado (null compositor, simulated and remote drivers) from the shared
-folder, under a private Xvfb.
+"""Fixtures (loaded by tests/conftest.py) for the real OpenXR runtime of the headset tests: Monado (null
+compositor, simulated and remote drivers) from the shared folder, under a private Xvfb.
 
 The runtime lives beside the shared data (`$QBVR_SHARED_DATA/../xr/monado/openxr_monado.json`). Like the shared
 data, tests that need it skip on a user's clone (QBVR_SHARED_DATA unset) and fail in CI when it is set but the
