@@ -74,7 +74,7 @@ def test_focus_lost_and_regained_holds_play_time_without_a_jump(env, tmp_path):
     n, i = best
     held = frames[i:i + n]
     assert held[-1].wall_t - held[0].wall_t >= held_s * 0.7, (n, held[0].play_t)
-    assert 0.45 <= held[0].play_t <= 1.2
+    assert 0.3 <= held[0].play_t <= 1.2  # injected at about 0.5 s (the client follows the clock from the stream)
     # no jump after the pause: the next frame is one display period later in play time
     assert 0 < ts[i + n] - ts[i] <= PERIOD_S + 1e-3
     rep = c.of_type(RepStart)[0]

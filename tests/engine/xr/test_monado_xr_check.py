@@ -14,7 +14,7 @@ def test_xr_check_reports_monado_and_frame_timing(monado_env):
     assert "system: Monado: Simulated HMD" in out
     assert re.search(r"views: 2 x \d+x\d+", out)
     m = re.search(r"frames: (\d+) at ([\d.]+) Hz", out)
-    assert m and int(m.group(1)) >= 20 and 10.0 <= float(m.group(2)) <= 200.0, out
+    assert m and int(m.group(1)) >= 10 and 10.0 <= float(m.group(2)) <= 200.0, out
     assert "missed frames:" in out and "CPU per frame:" in out
     # Monado has XR_KHR_convert_timespec_time: how far ahead of the frame's start the display time was predicted
     m = re.search(r"head pose and play time: at each frame's predicted display time, ([\d.]+) ms ahead", out)
