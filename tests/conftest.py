@@ -17,6 +17,9 @@ from replay.assemble import PlayContext, build_play
 from replay.field_frame import FIELD
 from replay.play import FPS, Play, PlayMeta
 
+# the real OpenXR runtime (Monado beside the shared data) for the headset tests
+pytest_plugins = ["tests.engine.xr.monado_runtime"]
+
 # ---------------------------------------------------------------- real shared data
 
 def shared_data_dir() -> Path | None:

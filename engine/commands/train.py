@@ -24,8 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train on a real play or a drill: gaze, decision timing and CP scoring",
                        description="Stand at the real quarterback's eyes and play the rep from a few seconds before "
                        "the snap. Throw by clicking a receiver or pressing the number shown above him (desktop), "
-                       "with the trigger (headset), or by script (--trainee scripted:SPEC). Hold the ball until the "
-                       "real pressure arrives and it is a sack. Writes a session directory (append-only stream, "
+                       "with the arm or the trigger (headset, --throw), or by script (--trainee scripted:SPEC). "
+                       "Hold the ball until the real pressure arrives and it is a sack. In a headset, between reps a "
+                       "panel shows the last result: pull the trigger when set (that stance becomes the QB's spot); "
+                       "the menu button (A on Index) pauses. Writes a session directory (append-only stream, "
                        "summary.json) and its report.",
                        epilog="SPEC: comma-separated WHO@T (look at WHO from T s after the snap) and throw=WHO@T; WHO "
                        "is a receiver key 1-9, #JERSEY, id:NFLID, downfield, rush or pocket. Example: "
@@ -43,6 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fps", type=float, default=60.0, help="offscreen: frames per play second (default 60)")
     p.add_argument("--realtime", action="store_true",
                    help="offscreen: hold frames back to real time (default: as fast as it renders)")
+    p.add_argument("--throw", choices=("motion", "trigger"), default="motion",
+                   help="headset: motion (default) - hold the trigger or grip, swing the arm forward and let go; the "
+                   "ball goes toward the receiver nearest the release direction. trigger - a trigger pull throws "
+                   "at the receiver the controller points at")
     p.add_argument("--lead", type=float, default=None, metavar="S", help="seconds shown before the snap (default 3)")
     p.add_argument("--no-report", action="store_true", help="do not draw the report plots")
     add_store_arg(p)
@@ -64,11 +70,15 @@ def run_train(args: argparse.Namespace) -> int:
     from engine.training.session.summary import summary_text
     res = train(args.target, backend=args.backend, trainee=args.trainee, out=args.out, size=args.size, fps=args.fps,
                 realtime=args.realtime, lead=args.lead, store=args.store, report=not args.no_report,
-                say=lambda line: print(line, file=sys.stderr))
+                say=lambda line: print(line, file=sys.stderr), throw=args.throw)
     print(summary_text(res.summary))
     print(f"session: {res.directory}  ({res.frames} frames in {res.wall_s:.1f} s, {res.fps:.0f} fps)")
     if res.report:
         print(f"report:  {res.report[0].parent} ({len(res.report)} plots)")
+    if res.stopped:
+        print(f"error: the headset session ended early: {res.stopped}. Everything recorded until then is saved in "
+              f"{res.directory}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -97,34 +97,37 @@ class TrainingSession:
 
 
 def open_session(backend: str = "auto", *, trainee: str | None = None, size: Size = None, fps: float = 60.0,
-                 realtime: bool = False, title: str = "qbvr", say: Say | None = None) -> TrainingSession:
+                 realtime: bool = False, title: str = "qbvr", say: Say | None = None,
+                 throw: str = "motion") -> TrainingSession:
     """Open a display and pick the trainee and the clock for it.
 
     `backend`: one of BACKENDS; with `auto`, a headset whose session fails to open still falls back to a window
     or offscreen (one line to `say`). `trainee`: "scripted[:SPEC]", "desktop" or "headset" (default: the
     display's own - headset, desktop window, scripted offscreen). `size`: the window or buffer size, or one per
     backend name (default `DEFAULT_SIZES`). Offscreen frames advance `fps` per play second, held to real time
-    with `realtime`; a window follows the wall clock; a headset its runtime's display times."""
+    with `realtime`; a window follows the wall clock; a headset its runtime's display times. `throw`: how the
+    headset trainee throws, "motion" (with the arm) or "trigger" (`engine.xr.trainee.THROW_MODES`)."""
     from engine.backends.interface import DisplayUnavailable
 
     chosen = choose_backend(backend, say=say)
     try:
-        return _open(chosen, trainee, size, fps, realtime, title)
+        return _open(chosen, trainee, size, fps, realtime, title, throw)
     except DisplayUnavailable as e:
         if not (backend == "auto" and chosen == "xr"):
             raise
         # the runtime answered the probe but the session failed
-        return _open(_without_headset(str(e), say), trainee, size, fps, realtime, title)
+        return _open(_without_headset(str(e), say), trainee, size, fps, realtime, title, throw)
 
 
-def _open(backend: str, kind: str | None, size: Size, fps: float, realtime: bool, title: str) -> TrainingSession:
+def _open(backend: str, kind: str | None, size: Size, fps: float, realtime: bool, title: str,
+          throw: str = "motion") -> TrainingSession:
     from engine.renderer import Renderer
 
     from .trainee import DesktopTrainee, ScriptedTrainee
 
     kind = kind or ("desktop" if backend == "desktop" else "headset" if backend == "xr" else "scripted")
     if backend == "xr":
-        renderer, trainee, clock = _open_headset(kind == "headset", title)
+        renderer, trainee, clock = _open_headset(kind == "headset", title, throw)
     else:
         from engine.backends.panda_display import PandaDisplay
 
@@ -148,7 +151,7 @@ def _open(backend: str, kind: str | None, size: Size, fps: float, realtime: bool
     return TrainingSession(backend, renderer, trainee, clock)
 
 
-def _open_headset(headset_trainee: bool, title: str):
+def _open_headset(headset_trainee: bool, title: str, throw: str = "motion"):
     """Renderer, headset trainee (or None) and clock of an OpenXR session; DisplayUnavailable without one."""
     from engine.backends.interface import DisplayUnavailable
     from engine.renderer import Renderer
@@ -158,13 +161,15 @@ def _open_headset(headset_trainee: bool, title: str):
         raise DisplayUnavailable(f"no headset: {probe.reason}; {INSTALL_HINT} (or use --backend desktop or "
                                  "offscreen)")
     from engine.xr.clock import HeadsetClock
+    from engine.xr.flow import HeadsetFlow
     from engine.xr.headset import HeadsetBackend
     from engine.xr.openxr_driver import OpenXRDriver
     from engine.xr.trainee import HeadsetTrainee
 
     hb = HeadsetBackend(OpenXRDriver(title=title))
     renderer = Renderer(hb)
-    trainee = HeadsetTrainee(hb, renderer.rig, renderer.scene) if headset_trainee else None
+    trainee = HeadsetTrainee(hb, renderer.rig, renderer.scene, throw=throw, flow=HeadsetFlow(renderer, hb)) \
+        if headset_trainee else None
     return renderer, trainee, HeadsetClock(hb)
 
 
@@ -216,7 +221,7 @@ def check_script(trainee: str | None, plans: list[RepPlan] | None = None) -> Non
 def train(target: str, *, session: TrainingSession | None = None, backend: str = "auto", trainee: str | None = None,
           out: Path | None = None, size: Size = None, fps: float = 60.0, realtime: bool = False,
           lead: float | None = None, store: str | None = None, report: bool = True,
-          say: Say | None = None) -> SessionResult:
+          say: Say | None = None, throw: str = "motion") -> SessionResult:
     """A whole training session on `target` (a play or a drill): its reps, recorded into `out` (default: a new
     directory under `default_sessions_dir()`), the summary and, with `report`, the report's plots. Opens a
     session on `backend` (see `open_session`) unless an open `session` is given, which stays open."""
@@ -227,9 +232,10 @@ def train(target: str, *, session: TrainingSession | None = None, backend: str =
     own = session is None
     if session is None:
         session = open_session(backend, trainee=trainee, size=size, fps=fps, realtime=realtime,
-                               title=f"qbvr train {target}", say=say)
+                               title=f"qbvr train {target}", say=say, throw=throw)
     try:
         result = session.run(plans, out, target=target)
+        result.stopped = getattr(session.renderer.backend, "stopped_by_runtime", None)
     finally:
         if own:
             session.close()

@@ -71,6 +71,7 @@ class SessionResult:
     frames: int = 0
     wall_s: float = 0.0
     report: list[Path] = field(default_factory=list)  # the report's plots, when drawn (`launch.train`)
+    stopped: str | None = None  # why the display ended the session early (a headset runtime gone), if it did
 
     @property
     def fps(self) -> float:
@@ -104,6 +105,10 @@ def rep_setup(play: Play, lead_s: float = DEFAULT_LEAD_S, joint_names=None) -> t
     return RepInfo(play, qb, receivers, clock_info.start, clock_info.stop, names), clock_info
 
 
+def _vec3(v) -> list[float] | None:
+    return None if v is None else [float(x) for x in v]
+
+
 @dataclass
 class RepEnd:
     """How a rep ended: "throw" (to `nfl_id`), "sack", "no_throw" or "quit", at play time `t` (None: no frame)."""
@@ -126,6 +131,7 @@ class Rep:
         self.view = self.overlay = self.labels = None
         self.frames = 0
         self.snapped = False
+        self.next_label: str | None = None  # what the next rep is, shown between reps (None: the last rep)
 
     # ------------------------------------------------------------ setup
 
@@ -238,7 +244,7 @@ class Rep:
         if t >= 0:
             th = trainee.throw(frame)
             if th is not None:
-                w.write(Throw(self.index, int(th.nfl_id), t, th.how, w.wall()))
+                w.write(Throw(self.index, int(th.nfl_id), t, th.how, w.wall(), _vec3(th.velocity), th.aimed))
                 return RepEnd("throw", round(t, 5), int(th.nfl_id))
         if trainee.wants_quit():
             return RepEnd("quit", round(t, 5))
@@ -255,7 +261,12 @@ class Rep:
     # ------------------------------------------------------------ after the frames
 
     def hold_result(self, end: RepEnd, hold_s: float) -> None:
-        """Show the outcome on the overlay for `hold_s` seconds (a desktop trainee reads it before the next rep)."""
+        """Show the outcome on the overlay for `hold_s` seconds (a desktop trainee reads it before the next rep);
+        a trainee with its own `between_reps(result, next_rep)` (the headset's) runs that instead."""
+        between = getattr(self.trainee, "between_reps", None)
+        if between is not None and end.name != "quit":
+            between(result_text(self.play, self.info, end), self.next_label)
+            return
         if self.overlay is None or hold_s <= 0 or end.name == "quit" or self.tracked:
             return
         renderer = self.renderer
@@ -284,20 +295,21 @@ class Rep:
 
 def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: SessionWriter, clock: FrameClock,
             *, costs: list[float] | None = None, after_render: Callable[[int, float], None] | None = None,
-            reps_total: int = 1, hold_s: float = 0.0) -> RepEnd:
+            reps_total: int = 1, hold_s: float = 0.0, next_label: str | None = None) -> RepEnd:
     """Run one rep; returns how it ended. Records the rep's start, one frame sample per frame, inputs and events.
     `costs` collects the per-frame milliseconds of gaze hit-testing and metric updates; `after_render(rep, t)`
     is called after each rendered frame (screenshots in tests and benchmarks)."""
     rep = Rep(rep_index, plan, renderer, trainee, writer, reps_total=reps_total, costs=costs,
               after_render=after_render)
+    rep.next_label = next_label
     try:
         rep.setup()
         end = rep.play_frames(clock)
+        rep.record_end(end)  # recorded (and flushed) before the outcome is shown: nothing waits on the trainee
         rep.hold_result(end, hold_s)
     finally:
         clock.abandon()
         rep.teardown()
-    rep.record_end(end)
     return end
 
 
@@ -320,7 +332,8 @@ def run_session(plans: list[RepPlan], renderer, trainee: Trainee, out_dir: str |
     try:
         for k, plan in enumerate(plans, start=1):
             end = run_rep(k, plan, renderer, trainee, writer, clock, costs=costs, after_render=after_render,
-                          reps_total=len(plans), hold_s=hold_s)
+                          reps_total=len(plans), hold_s=hold_s,
+                          next_label=f"rep {k + 1} of {len(plans)}: {plans[k].title}" if k < len(plans) else None)
             if end.name == "quit":
                 break
     finally:

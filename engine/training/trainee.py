@@ -87,7 +87,9 @@ class GazeInput:
 @dataclass
 class ThrowInput:
     nfl_id: int
-    how: str  # "script", "click", "key", "trigger"
+    how: str  # "script", "click", "key", "trigger", "motion"
+    velocity: np.ndarray | None = None  # [3] world m/s: the hand's release velocity (a throw with the arm)
+    aimed: str = ""  # how the receiver was picked: "release" (the release direction), "controller", "gaze"
 
 
 @runtime_checkable

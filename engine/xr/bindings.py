@@ -1,8 +1,9 @@
 """The training action set and its suggested bindings, as plain data (the driver turns them into pyopenxr calls).
 
-Actions: `throw` (the trigger, either hand: the trainee releases the ball at the receiver he aims at), `aim`
-(the aim pose of each hand: where he points), `recenter` (put his current spot and heading at the QB's spot,
-facing downfield), and with XR_EXT_eye_gaze_interaction `gaze` (the eye tracker's gaze pose). Every runtime
+Actions: `throw` (the trigger, either hand), `grip` (the grip, either hand: held like the trigger for a throw with
+the arm, `engine.xr.throw_motion`), `aim` (the aim pose of each hand: where he points and where his hand is),
+`recenter` (put his current spot and heading at the QB's spot, facing downfield), `pause` (the menu button: pause
+or resume the rep) and with XR_EXT_eye_gaze_interaction `gaze` (the eye tracker's gaze pose). Every runtime
 rebinds these to whatever controller is in use; the suggestions cover the four common profiles.
 """
 
@@ -16,6 +17,8 @@ EYE_GAZE_PROFILE = "/interaction_profiles/ext/eye_gaze_interaction"
 EYE_GAZE_POSE = "/user/eyes_ext/input/gaze_ext/pose"
 EYE_GAZE_EXTENSION = "XR_EXT_eye_gaze_interaction"
 OPENGL_EXTENSION = "XR_KHR_opengl_enable"
+TIMESPEC_EXTENSION = "XR_KHR_convert_timespec_time"  # the runtime's clock now, for the frame timing report
+EGL_EXTENSION = "XR_MNDX_egl_enable"  # the session bound to an EGL context (Panda3D on EGL)
 
 ACTION_SET = "qbvr_training"
 ACTION_SET_LABEL = "QB training"
@@ -33,8 +36,10 @@ class ActionSpec:
 
 ACTIONS = (
     ActionSpec("throw", "Throw", "float", HANDS),
+    ActionSpec("grip", "Hold the ball", "float", HANDS),
     ActionSpec("aim", "Aim", "pose", HANDS),
     ActionSpec("recenter", "Recenter", "boolean"),
+    ActionSpec("pause", "Pause", "boolean"),
     ActionSpec("gaze", "Eye gaze", "pose", (), needs_eye_gaze=True),
 )
 
@@ -48,22 +53,28 @@ SUGGESTED_BINDINGS: dict[str, dict[str, list[str]]] = {
     "/interaction_profiles/khr/simple_controller": {
         "throw": _both("select/click"),
         "aim": _both("aim/pose"),
-        "recenter": _both("menu/click"),
+        "pause": _both("menu/click"),
     },
     "/interaction_profiles/oculus/touch_controller": {
         "throw": _both("trigger/value"),
+        "grip": _both("squeeze/value"),
         "aim": _both("aim/pose"),
-        "recenter": ["/user/hand/left/input/menu/click", "/user/hand/right/input/b/click"],
+        "recenter": ["/user/hand/left/input/y/click", "/user/hand/right/input/b/click"],
+        "pause": ["/user/hand/left/input/menu/click"],
     },
     "/interaction_profiles/valve/index_controller": {
         "throw": _both("trigger/value"),
+        "grip": _both("squeeze/value"),
         "aim": _both("aim/pose"),
         "recenter": _both("b/click"),
+        "pause": _both("a/click"),
     },
     "/interaction_profiles/htc/vive_controller": {
         "throw": _both("trigger/value"),
+        "grip": _both("squeeze/click"),
         "aim": _both("aim/pose"),
-        "recenter": _both("menu/click"),
+        "recenter": _both("trackpad/click"),
+        "pause": _both("menu/click"),
     },
 }
 
@@ -85,10 +96,12 @@ def suggested_bindings(eye_gaze: bool) -> dict[str, list[tuple[str, str]]]:
 
 
 def required_extensions(available: list[str] | tuple[str, ...]) -> list[str]:
-    """Extensions to enable: OpenGL always (the caller fails clearly without it), eye gaze when the runtime has it."""
+    """Extensions to enable: OpenGL always (the caller fails clearly without it); eye gaze, the timespec clock
+    conversion and the EGL binding when the runtime has them."""
     out = [OPENGL_EXTENSION]
-    if EYE_GAZE_EXTENSION in available:
-        out.append(EYE_GAZE_EXTENSION)
+    for ext in (EYE_GAZE_EXTENSION, TIMESPEC_EXTENSION, EGL_EXTENSION):
+        if ext in available:
+            out.append(ext)
     return out
 
 

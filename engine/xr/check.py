@@ -31,33 +31,48 @@ class FrameTimingReport:
     cpu_ms_p95: float
     cpu_ms_max: float
     over_budget: int      # frames whose CPU time exceeded the display period
+    lead_ms_mean: float | None = None  # predicted display time - when xrWaitFrame returned (None: unknown)
+    lead_ms_p95: float | None = None
 
     def lines(self) -> list[str]:
         hz = 1000.0 / self.period_ms if self.period_ms > 0 else float("nan")
+        lead = ("the runtime cannot tell its clock (no XR_KHR_convert_timespec_time)" if self.lead_ms_mean is None
+                else f"{self.lead_ms_mean:.2f} ms ahead of the frame's start (p95 {self.lead_ms_p95:.2f} ms)")
         return [f"frames: {self.frames} at {hz:.1f} Hz (period {self.period_ms:.2f} ms); "
                 f"not rendered (runtime said so): {self.not_rendered}",
                 f"missed frames: {self.missed}",
                 f"CPU per frame: mean {self.cpu_ms_mean:.2f} ms, p95 {self.cpu_ms_p95:.2f} ms, "
-                f"max {self.cpu_ms_max:.2f} ms; over the {self.period_ms:.2f} ms budget: {self.over_budget}"]
+                f"max {self.cpu_ms_max:.2f} ms; over the {self.period_ms:.2f} ms budget: {self.over_budget}",
+                f"head pose and play time: at each frame's predicted display time, {lead}"]
 
 
-def frame_timing(display_times_ns, period_ns: int, cpu_s, should_render=None) -> FrameTimingReport:
+def frame_timing(display_times_ns, period_ns: int, cpu_s, should_render=None, woke_ns=None) -> FrameTimingReport:
     """Timing figures from per-frame predicted display times, the display period and CPU seconds per frame.
-    A gap of k periods between consecutive display times means k - 1 frames were missed."""
+    A gap of k periods between consecutive display times means k - 1 frames were missed. `woke_ns`: the runtime's
+    clock when each xrWaitFrame returned (0 where unknown): how far ahead the predicted display time was."""
     t = np.asarray(display_times_ns, np.int64)
     cpu = np.asarray(cpu_s, np.float64) * 1000.0
     gaps = np.diff(t) / float(period_ns) if len(t) > 1 else np.zeros(0)
     missed = int(np.sum(np.maximum(np.rint(gaps) - 1, 0)))
     nr = 0 if should_render is None else int(np.sum(~np.asarray(should_render, bool)))
     period_ms = period_ns / 1e6
+    lead = None
+    if woke_ns is not None:
+        w = np.asarray(woke_ns, np.int64)[: len(t)]
+        ok = w > 0
+        lead = (t[: len(w)][ok] - w[ok]) / 1e6 if ok.any() else None
     return FrameTimingReport(len(t), nr, missed, period_ms,
                              float(cpu.mean()) if len(cpu) else 0.0,
                              float(np.percentile(cpu, 95)) if len(cpu) else 0.0,
-                             float(cpu.max()) if len(cpu) else 0.0, int(np.sum(cpu > period_ms)))
+                             float(cpu.max()) if len(cpu) else 0.0, int(np.sum(cpu > period_ms)),
+                             None if lead is None else float(lead.mean()),
+                             None if lead is None else float(np.percentile(lead, 95)))
 
 
-def run_check(seconds: float = 10.0, *, scripted: bool = False, out=print) -> int:
-    """Print the headset report and run the test scene; returns a process exit code (0 ready, 1 not)."""
+def run_check(seconds: float = 10.0, *, scripted: bool = False, out=print,
+              eye_size: tuple[int, int] = (640, 640)) -> int:
+    """Print the headset report and run the test scene; returns a process exit code (0 ready, 1 not).
+    `eye_size`: the scripted headset's eye size (a real headset's is its runtime's recommendation)."""
     from engine.app import open_play, update_frame
     from engine.renderer import Renderer
     from scenes.synthetic_plays import synthetic_play
@@ -67,7 +82,7 @@ def run_check(seconds: float = 10.0, *, scripted: bool = False, out=print) -> in
 
     if scripted:
         from .scripted import ScriptedHeadset, standing_trace
-        driver = ScriptedHeadset(standing_trace(seconds), eye_size=(640, 640))
+        driver = ScriptedHeadset(standing_trace(seconds), eye_size=eye_size)
     else:
         probe = probe_runtime()
         out(f"runtime: {probe.runtime or 'none'}")
@@ -92,6 +107,8 @@ def run_check(seconds: float = 10.0, *, scripted: bool = False, out=print) -> in
     out(f"views: {info.views} x {info.eye_size[0]}x{info.eye_size[1]} (recommended per eye)")
     out(f"eye tracking: {'yes (XR_EXT_eye_gaze_interaction)' if info.eye_gaze else 'no: head gaze is measured'}")
     out(f"extensions enabled: {', '.join(info.extensions)}")
+    if getattr(driver, "graphics", ""):
+        out(f"graphics binding: OpenGL on {driver.graphics.upper()} (the context Panda3D renders with)")
 
     play = synthetic_play("cover3_smash")
     view = open_play(renderer, play, camera="qb", hud=False)
@@ -126,7 +143,9 @@ def run_check(seconds: float = 10.0, *, scripted: bool = False, out=print) -> in
         out("no frames: the runtime never started the session (is the headset on and the runtime's home "
             "screen showing?)")
         return 1
-    rep = frame_timing(times[:len(cpu)], period[0], cpu, render_flags[:len(cpu)])
+    woke = {ft.display_time_ns: ft.woke_ns for ft in backend.timings}
+    rep = frame_timing(times[:len(cpu)], period[0], cpu, render_flags[:len(cpu)],
+                       [woke.get(t, 0) for t in times[:len(cpu)]])
     for line in rep.lines():
         out(line)
     out(f"gaze: {backend.gaze_source} ({backend.gaze_sources['eye']} eye, {backend.gaze_sources['head']} head "

@@ -63,6 +63,7 @@ class FrameTiming:
     display_time_ns: int
     period_ns: int
     should_render: bool
+    woke_ns: int = 0  # the runtime's clock when xrWaitFrame returned (0: the runtime cannot tell)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,13 @@ class XrInput:
     aim: tuple[XrPose | None, XrPose | None] = (None, None)
     recenter: bool = False
     eye: XrPose | None = None                             # None: no eye tracker or no valid sample
+    grip: tuple[float, float] = (0.0, 0.0)                # grip value per hand (0 where the controller has none)
+    pause: bool = False                                   # the menu button held
+
+
+class RuntimeLost(Exception):
+    """A runtime call failed because the runtime is gone (instance or session lost, runtime crashed): the
+    backend saves and leaves as on an instance-loss event."""
 
 
 @dataclass(frozen=True)
@@ -92,10 +100,6 @@ class HeadsetDriver(Protocol):
     def begin_session(self) -> None: ...
 
     def end_session(self) -> None: ...
-
-    def start_clock(self, start: float, speed: float = 1.0) -> None:
-        """Play time `start` at the next frame's display time (call when a rep begins)."""
-        self.clock = DisplayClock(start, speed)
 
     def request_exit(self) -> None: ...
 
@@ -136,6 +140,8 @@ class HeadsetFrame:
     aim: tuple[tuple[np.ndarray, np.ndarray] | None, tuple[np.ndarray, np.ndarray] | None]
     throw_hand: int | None      # 0 left, 1 right: the trigger crossed the threshold this frame
     should_render: bool
+    hold: tuple[float, float] = (0.0, 0.0)  # per hand the larger of trigger and grip (a throw with the arm)
+    pause_pressed: bool = False  # the menu button went down this frame
 
 
 def _panda_pose(p: XrPose) -> tuple[np.ndarray, np.ndarray]:
@@ -163,10 +169,14 @@ class HeadsetBackend:
         self.frames = 0
         self.period_ns = 0                      # the runtime's display period, from the last xrWaitFrame
         self.gaze_sources = {"eye": 0, "head": 0}
+        self.timings: list[FrameTiming] = []    # every waited frame's timing (xr-check's report)
         self._views: list[XrView] | None = None
         self._pending = False
         self._latches = (TriggerLatch(), TriggerLatch())
         self._recenter_down = False
+        self._pause_down = False
+        self.user_paused = False                # the trainee paused the rep with the menu button
+        self.on_frame: list[Callable[[HeadsetFrame], None]] = []  # called with every sampled frame (the flow)
         self._closed = False
         self._exit_requested = False
         self.on_command: list[Callable[[Command], None]] = []
@@ -218,6 +228,23 @@ class HeadsetBackend:
             self._closed = True
             self.driver.close()
 
+    @property
+    def stopped_by_runtime(self) -> str | None:
+        """Why the runtime ended the session (lost, exiting, gone), None when it was not the runtime."""
+        r = self.states.exit_reason
+        return None if r is None or r == "the trainee quit" or self._exit_requested else r
+
+    def _runtime_lost(self, e: RuntimeLost) -> None:
+        """A runtime call failed: the runtime is gone. Pause, save and leave (no more runtime calls but close)."""
+        self._pending = False
+        self.frame = None
+        if self.states.exit_reason is None:
+            for c in self.states.on_instance_loss():
+                if c == Command.PAUSE_REP and self.last is not None:
+                    self.clock.pause(self.last.display_time_ns)
+                self.commands.append(c)
+            self.states.exit_reason = f"the OpenXR runtime failed ({e})"
+
     # ---------------------------------------------------------------- headset specifics
     @property
     def paused(self) -> bool:
@@ -234,6 +261,7 @@ class HeadsetBackend:
     def start_clock(self, start: float, speed: float = 1.0) -> None:
         """Play time `start` at the next frame's display time (call when a rep begins)."""
         self.clock = DisplayClock(start, speed)
+        self.user_paused = False
 
     def request_exit(self) -> None:
         """The trainee quits: ask the runtime to end the session (it answers STOPPING, then EXITING)."""
@@ -275,21 +303,29 @@ class HeadsetBackend:
         controllers at its predicted display time. None when there is no frame (session not running)."""
         if self._pending:
             return self.frame
+        try:
+            return self._wait()
+        except RuntimeLost as e:
+            self._runtime_lost(e)
+            return None
+
+    def _wait(self) -> HeadsetFrame | None:
         self.poll()
         if not self.states.running or self.states.should_exit:
             self.driver.idle()
             return None
         timing = self.driver.wait_frame()
+        self.timings.append(timing)
         self.period_ns = timing.period_ns
         self.driver.begin_frame()
         self._pending = True
         t = timing.display_time_ns
-        if self.clock.paused and self.states.focused:
-            self.clock.resume(t)
         views, head = self.driver.locate(t)
         self._views = views
         inp = self.driver.sync_input(t) if self.states.focused else XrInput()
         self.frame = self._sample(timing, views, head, inp)
+        for cb in self.on_frame:
+            cb(self.frame)
         return self.frame
 
     def _sample(self, timing: FrameTiming, views: list[XrView], head: XrPose | None, inp: XrInput) -> HeadsetFrame:
@@ -315,9 +351,18 @@ class HeadsetBackend:
         aims = tuple(gaze_ray(*rc.apply(*_panda_pose(a))) if a is not None else None for a in inp.aim)
         fired = [latch.update(v) for latch, v in zip(self._latches, inp.throw)]
         hand = 1 if fired[1] else (0 if fired[0] else None)
+        pause = inp.pause and not self._pause_down
+        self._pause_down = inp.pause
+        if pause:  # the menu button pauses the play clock, and resumes it without a jump
+            self.user_paused = not self.user_paused
+            if self.user_paused:
+                self.clock.pause(t)
+        if self.clock.paused and self.states.focused and not self.user_paused:
+            self.clock.resume(t)
         # the rep starts when the trainee first has focus: until then the play waits at its first frame
         play_t = self.clock.play_time(t) if self.states.has_focused else self.clock.start
-        return HeadsetFrame(t, play_t, _as_pose(head_p, head_q), gaze, aims, hand, timing.should_render)
+        hold = tuple(max(a, b) for a, b in zip(inp.throw, inp.grip))
+        return HeadsetFrame(t, play_t, _as_pose(head_p, head_q), gaze, aims, hand, timing.should_render, hold, pause)
 
     def skip_frame(self) -> None:
         """End a waited frame without drawing it (xrEndFrame with no layers)."""
@@ -326,7 +371,10 @@ class HeadsetBackend:
 
     def _submit(self, views: list[XrView] | None) -> None:
         f = self.frame
-        self.driver.end_frame(f.display_time_ns if f else 0, views)
+        try:
+            self.driver.end_frame(f.display_time_ns if f else 0, views)
+        except RuntimeLost as e:
+            self._runtime_lost(e)
         self._pending = False
         self.frames += 1
         self.last = f

@@ -26,13 +26,14 @@ from .bindings import (
     EYE_GAZE_EXTENSION,
     HANDS,
     OPENGL_EXTENSION,
+    TIMESPEC_EXTENSION,
     action_specs,
     required_extensions,
     suggested_bindings,
 )
 from .coords import xr_quat_wxyz
 from .eye_targets import EyeTargets
-from .headset import IDLE_SLEEP_S, FrameTiming, HeadsetInfo, XrEvent, XrInput, XrPose, XrView
+from .headset import IDLE_SLEEP_S, FrameTiming, HeadsetInfo, RuntimeLost, XrEvent, XrInput, XrPose, XrView
 from .projection import fov_tangents
 from .runtime import INSTALL_HINT, load_xr
 
@@ -82,6 +83,20 @@ def frame_end_info(xr, display_time_ns: int, layer=None):
                            layers=[ctypes.byref(layer)] if layer is not None else [])
 
 
+def runtime_calls(method):
+    """A per-frame driver method whose runtime errors that mean "the runtime is gone" (instance or session lost,
+    runtime failure) become `RuntimeLost`, so the backend saves and leaves instead of crashing mid-rep."""
+    def wrapped(self, *a, **kw):
+        xr = self.xr
+        try:
+            return method(self, *a, **kw)
+        except (xr.exception.InstanceLostError, xr.exception.SessionLostError,
+                xr.exception.RuntimeFailureError) as e:
+            raise RuntimeLost(f"{type(e).__name__} in {method.__name__}") from e
+    wrapped.__name__, wrapped.__doc__ = method.__name__, method.__doc__
+    return wrapped
+
+
 def _text(v) -> str:
     return v.decode() if isinstance(v, bytes) else str(v)
 
@@ -115,6 +130,8 @@ class OpenXRDriver:
         self.aim_spaces: list = []
         self.gaze_space = None
         self._located = None        # the xr.View array of this frame (submitted as is)
+        self._extensions: list[str] = []
+        self.graphics = ""          # the graphics binding in use: "glx", "egl" or "wgl"
 
     @property
     def window(self):
@@ -149,6 +166,7 @@ class OpenXRDriver:
             raise DisplayUnavailable(f"the OpenXR runtime has no OpenGL support ({OPENGL_EXTENSION}); qbvr renders "
                                      "with OpenGL")
         exts = required_extensions(available)
+        self._extensions = exts
         self.instance = xr.create_instance(xr.InstanceCreateInfo(
             application_info=xr.ApplicationInfo(application_name="qbvr", application_version=1,
                                                 engine_name="qbvr", engine_version=1,
@@ -218,13 +236,19 @@ class OpenXRDriver:
                                      f"{have[0]}.{have[1]}")
 
     def _create_session(self, xr) -> None:
-        from OpenGL import GLX
+        from .graphics_binding import NoContext, PlatformProbe, current_context, make_binding, required_extension
 
-        binding = xr.GraphicsBindingOpenGLXlibKHR(x_display=GLX.glXGetCurrentDisplay(),
-                                                  glx_drawable=GLX.glXGetCurrentDrawable(),
-                                                  glx_context=GLX.glXGetCurrentContext())
-        if not binding.glx_context:
-            raise DisplayUnavailable("Panda3D's OpenGL context is not current: cannot bind the headset session")
+        try:
+            ctx = current_context(PlatformProbe())
+        except NoContext as e:
+            raise DisplayUnavailable(f"Panda3D's OpenGL context is not current ({e}): cannot bind the headset "
+                                     "session") from e
+        need = required_extension(ctx)
+        if need is not None and need not in self._extensions:
+            raise DisplayUnavailable(f"Panda3D runs OpenGL on {ctx.kind.upper()} and the OpenXR runtime does not "
+                                     f"offer {need}")
+        self.graphics = ctx.kind
+        binding = make_binding(xr, ctx)
         self._binding = binding  # keep alive for the session's lifetime
         self.session = xr.create_session(self.instance, xr.SessionCreateInfo(
             system_id=self.system_id, next=ctypes.cast(ctypes.pointer(binding), ctypes.c_void_p)))
@@ -278,6 +302,7 @@ class OpenXRDriver:
         xr.attach_session_action_sets(self.session, xr.SessionActionSetsAttachInfo(action_sets=[self.action_set]))
 
     # ---------------------------------------------------------------- per frame
+    @runtime_calls
     def poll_events(self) -> list[XrEvent]:
         xr = self.xr
         out: list[XrEvent] = []
@@ -307,10 +332,27 @@ class OpenXRDriver:
         if self.engine is not None:
             self.engine.render_frame()  # keeps the desktop window responsive
 
+    @runtime_calls
     def wait_frame(self) -> FrameTiming:
         fs = self.xr.wait_frame(self.session, self.xr.FrameWaitInfo())
-        return FrameTiming(int(fs.predicted_display_time), int(fs.predicted_display_period), bool(fs.should_render))
+        return FrameTiming(int(fs.predicted_display_time), int(fs.predicted_display_period), bool(fs.should_render),
+                           self.now_ns())
 
+    def now_ns(self) -> int:
+        """The runtime's clock now (XrTime) through XR_KHR_convert_timespec_time; 0 without the extension."""
+        xr = self.xr
+        if self.info is None or TIMESPEC_EXTENSION not in self.info.extensions:
+            return 0
+        now = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        try:
+            t = xr.convert_timespec_time_to_time_khr(self.instance, xr.timespec(now // 1_000_000_000,
+                                                                               now % 1_000_000_000))
+        except xr.exception.XrException:
+            return 0
+        t = getattr(t, "value", t)  # pyopenxr hands back a ctypes XrTime (its value may come as raw bytes)
+        return int.from_bytes(t, "little", signed=True) if isinstance(t, bytes) else int(t)
+
+    @runtime_calls
     def begin_frame(self) -> None:
         self.xr.begin_frame(self.session, self.xr.FrameBeginInfo())
         self._located = None
@@ -326,6 +368,7 @@ class OpenXRDriver:
     def _release(self, k: int) -> None:
         self.xr.release_swapchain_image(self.swapchains[k], self.xr.SwapchainImageReleaseInfo())
 
+    @runtime_calls
     def locate(self, display_time_ns: int) -> tuple[list[XrView], XrPose | None]:
         xr = self.xr
         state, views = xr.locate_views(self.session, xr.ViewLocateInfo(
@@ -348,6 +391,7 @@ class OpenXRDriver:
         need = int(f.ORIENTATION_VALID_BIT) | int(f.POSITION_VALID_BIT)
         return (int(loc.location_flags) & need) == need
 
+    @runtime_calls
     def sync_input(self, display_time_ns: int) -> XrInput:
         xr = self.xr
         try:
@@ -355,15 +399,23 @@ class OpenXRDriver:
                 active_action_sets=[xr.ActiveActionSet(self.action_set, xr.NULL_PATH)]))
         except xr.SessionNotFocused:
             return XrInput()
-        throw, aim = [], []
+        throw, grip, aim = [], [], []
         for h, space in zip(self.hand_paths, self.aim_spaces):
-            st = xr.get_action_state_float(self.session, xr.ActionStateGetInfo(self.actions["throw"], h))
-            throw.append(float(st.current_state) if st.is_active else 0.0)
+            throw.append(self._float("throw", h))
+            grip.append(self._float("grip", h))
             loc = xr.locate_space(space, self.stage, display_time_ns)
             aim.append(_pose(loc.pose, display_time_ns) if self._valid(loc) else None)
-        rc = xr.get_action_state_boolean(self.session, xr.ActionStateGetInfo(self.actions["recenter"], xr.NULL_PATH))
-        return XrInput(tuple(throw), tuple(aim), bool(rc.is_active and rc.current_state),
-                       self._eye_gaze(display_time_ns))
+        return XrInput(tuple(throw), tuple(aim), self._button("recenter"), self._eye_gaze(display_time_ns),
+                       tuple(grip), self._button("pause"))
+
+    def _float(self, action: str, hand) -> float:
+        st = self.xr.get_action_state_float(self.session, self.xr.ActionStateGetInfo(self.actions[action], hand))
+        return float(st.current_state) if st.is_active else 0.0
+
+    def _button(self, action: str) -> bool:
+        xr = self.xr
+        st = xr.get_action_state_boolean(self.session, xr.ActionStateGetInfo(self.actions[action], xr.NULL_PATH))
+        return bool(st.is_active and st.current_state)
 
     def _eye_gaze(self, display_time_ns: int) -> XrPose | None:
         xr = self.xr
@@ -380,6 +432,7 @@ class OpenXRDriver:
             return None
         return _pose(loc.pose, int(sample.time) or display_time_ns)
 
+    @runtime_calls
     def end_frame(self, display_time_ns: int, views: list[XrView] | None) -> None:
         xr = self.xr
         layer = None

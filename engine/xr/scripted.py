@@ -43,6 +43,8 @@ class HeadsetTrace:
     aim_position: np.ndarray | None = None      # [N, 2, 3] controller aim poses (left, right); NaN = untracked
     aim_orientation: np.ndarray | None = None   # [N, 2, 4]
     recenter: np.ndarray | None = None          # [N] bool: the recenter button held
+    pause: np.ndarray | None = None             # [N] bool: the menu button held
+    grip: np.ndarray | None = None              # [N, 2] grip values (left, right)
     events: dict[int, list[XrEvent]] = field(default_factory=dict)  # extra events before frame i
     ipd: float = 0.064
 
@@ -68,6 +70,10 @@ class HeadsetTrace:
                 setattr(self, name, a)
         if self.recenter is not None:
             self.recenter = np.asarray(self.recenter, bool).reshape(n)
+        if self.pause is not None:
+            self.pause = np.asarray(self.pause, bool).reshape(n)
+        if self.grip is not None:
+            self.grip = np.asarray(self.grip, np.float64).reshape(n, 2)
 
     @property
     def eye_tracking(self) -> bool:
@@ -209,7 +215,9 @@ class ScriptedHeadset:
                 if np.all(np.isfinite(tr.aim_orientation[i, h])) and np.all(np.isfinite(tr.aim_position[i, h])):
                     aim[h] = XrPose(tuple(tr.aim_position[i, h]), tuple(tr.aim_orientation[i, h]), display_time_ns)
         rc = bool(tr.recenter[i]) if tr.recenter is not None else False
-        return XrInput(throw=throw, aim=tuple(aim), recenter=rc, eye=eye)
+        grip = tuple(float(v) for v in tr.grip[i]) if tr.grip is not None else (0.0, 0.0)
+        pause = bool(tr.pause[i]) if tr.pause is not None else False
+        return XrInput(throw=throw, aim=tuple(aim), recenter=rc, eye=eye, grip=grip, pause=pause)
 
     def end_frame(self, display_time_ns: int, views: list[XrView] | None) -> None:
         drawn = self.eyes is not None and self.eyes.all_drawn

@@ -253,21 +253,26 @@ class ButtonPress(_RepMoment):
 
 @dataclass
 class Throw(_Record):
-    """The trainee threw to `nfl_id`; `how`: "script", "click", "key", "trigger"."""
+    """The trainee threw to `nfl_id`; `how`: "script", "click", "key", "trigger", "motion" (with the arm: then
+    `velocity` is the hand's release velocity, world m/s, and `aimed` how the receiver was picked - "release"
+    direction, "controller" aim ray or "gaze"). Sessions recorded before these two fields read with None and ""."""
 
     TYPE: ClassVar[str] = "throw"
     V1: ClassVar[dict[str, str]] = {"play_t": "t", "wall_t": "w"}
-    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"how", "wall_t"})
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"how", "wall_t", "velocity", "aimed"})
 
     rep: int
     nfl_id: int
     play_t: float
     how: str = ""
     wall_t: float = 0.0
+    velocity: list[float] | None = None
+    aimed: str = ""
 
     def to_record(self) -> dict[str, Any]:
         return {"record": self.TYPE, "rep": self.rep, "nfl_id": int(self.nfl_id), "how": self.how,
-                "play_t": _r(self.play_t, 5), "wall_t": _r(self.wall_t)}
+                "play_t": _r(self.play_t, 5), "wall_t": _r(self.wall_t), "velocity": _vec(self.velocity, 3),
+                "aimed": self.aimed}
 
 
 REP_ENDS = ("throw", "sack", "no_throw", "quit")

@@ -107,7 +107,7 @@ def test_trainees_and_clocks_carry_every_protocol_member():
         assert tr.raw_inputs() == []
     assert [t.crosshair for t in trainees.values()] == [False, True, False]
     assert [t.result_hold_s for t in trainees.values()] == [0.0, 1.5, 0.0]
-    assert [t.spec for t in trainees.values()] == ["1@0.2", None, None]
+    assert [t.spec for t in trainees.values()] == ["1@0.2", None, "throw=motion"]  # the headset: how it throws
     assert trainees["desktop"].rep_spec is None and trainees["headset"].rep_spec is None
     clocks = [FixedStepClock(30), RealTimeClock(), HeadsetClock(hb)]
     assert [c.fps for c in clocks] == [30.0, None, None]

@@ -139,3 +139,14 @@ def test_a_malformed_record_ends_the_stream_there_naming_the_field(tmp_path):
         from_record({k: v for k, v in good[2].items() if k != "gaze"}, VERSION)
     with pytest.raises(RecordError, match="unknown record type 'f'"):
         from_record({"record": "f"}, VERSION)
+
+
+def test_motion_throw_keeps_its_release_velocity_and_older_throws_still_read():
+    from engine.training.session.records import Throw, from_record
+
+    t = Throw(1, 2559248, 2.05, "motion", 7.5, [3.01234, -0.5, 0.25], "release")
+    back = from_record(t.to_record(), 2)
+    assert back.velocity == [3.012, -0.5, 0.25] and back.aimed == "release" and back.how == "motion"
+    old = {"record": "throw", "rep": 1, "nfl_id": 7, "how": "trigger", "play_t": 1.5, "wall_t": 3.0}
+    assert from_record(old, 2) == Throw(1, 7, 1.5, "trigger", 3.0)
+    assert from_record({"k": "in", "kind": "throw", "rep": 1, "nfl_id": 7, "t": 1.5, "w": 3.0}, 1).velocity is None

@@ -81,7 +81,7 @@ def headset_session(play, trace, out):
     be.recenter_pose = Recenter()  # the play area is already centred: STAGE = the rig's frame
     r = Renderer(be)
     try:
-        trainee = HeadsetTrainee(be, r.rig, r.scene)
+        trainee = HeadsetTrainee(be, r.rig, r.scene, throw="trigger")
         res = run_session([RepPlan("synthetic:cover3_smash", play)], r, trainee, out, clock=HeadsetClock(be))
     finally:
         r.close()
@@ -196,7 +196,7 @@ def test_headset_rep_matches_the_desktop_trainee_on_a_real_play(real_pass_play, 
     be.recenter_pose = Recenter()
     r = Renderer(be)
     try:
-        hs = run_session([RepPlan(ref, play)], r, HeadsetTrainee(be, r.rig, r.scene), tmp_path / "h",
+        hs = run_session([RepPlan(ref, play)], r, HeadsetTrainee(be, r.rig, r.scene, throw="trigger"), tmp_path / "h",
                          clock=HeadsetClock(be))
     finally:
         r.close()

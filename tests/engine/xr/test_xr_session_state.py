@@ -92,19 +92,22 @@ COMPONENTS = {
     "/interaction_profiles/valve/index_controller": {"trigger/value", "trigger/click", "a/click", "b/click",
                                                      "squeeze/value", "grip/pose", "aim/pose"},
     "/interaction_profiles/htc/vive_controller": {"trigger/value", "trigger/click", "menu/click", "squeeze/click",
-                                                  "grip/pose", "aim/pose"},
+                                                  "trackpad/click", "grip/pose", "aim/pose"},
 }
 LEFT_ONLY = {"/interaction_profiles/oculus/touch_controller": {"x/click", "y/click", "menu/click"}}
 RIGHT_ONLY = {"/interaction_profiles/oculus/touch_controller": {"a/click", "b/click"}}
 
 
-def test_every_profile_binds_throw_and_aim_on_both_hands_and_a_recenter():
+def test_every_profile_binds_throw_and_aim_on_both_hands_and_a_pause():
     assert set(SUGGESTED_BINDINGS) == PROFILES
     for profile, table in SUGGESTED_BINDINGS.items():
         for action in ("throw", "aim"):
             hands = {p.split("/input/")[0] for p in table[action]}
             assert hands == set(HANDS), (profile, action)
-        assert table["recenter"], profile
+        assert table["pause"], profile
+        # the simple controller has two buttons (select throws, menu pauses); the others recentre and grip too
+        if profile != "/interaction_profiles/khr/simple_controller":
+            assert table["recenter"] and {p.split("/input/")[0] for p in table["grip"]} == set(HANDS), profile
 
 
 def test_binding_paths_exist_on_their_controllers():

@@ -1,0 +1,128 @@
+"""The headset experience around the reps: what happens in the headset between one rep and the next.
+
+After a rep: the play fades out; a ready panel floats in front of the trainee with the last rep's result and
+"pull the trigger when set"; when he pulls it, the headset recentres on where he stands and faces (that spot and
+heading become the real QB's spot, facing downfield) and the next rep fades in. After the last rep the panel shows
+the result for `LAST_RESULT_S`. During a rep: his controllers are drawn where they are, the menu button pauses and
+resumes the play clock (a "paused" panel meanwhile), and focus loss (the runtime's dashboard, the headset taken
+off) pauses it too (`HeadsetBackend`). The runtime paces every frame here as in the rep (xrWaitFrame).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .clock import NS
+from .coords import look_rotation, panda_heading
+from .headset import HeadsetBackend, HeadsetFrame
+
+FADE_S = 0.4
+LAST_RESULT_S = 2.0
+READY_TEXT = "pull the trigger when set"
+PAUSED_TEXT = "PAUSED\npress the menu button to resume"
+READY_HOLD = 0.75  # trigger value that starts the next rep
+
+
+class HeadsetFlow:
+    """Installs itself on a `HeadsetBackend` (every sampled frame poses the controllers, steps a fade in and
+    shows the paused panel); `between_reps` runs the interlude after a rep."""
+
+    def __init__(self, renderer, backend: HeadsetBackend):
+        from scenes.headset_panel import ControllerModels, Fade, HeadsetPanel
+
+        self.renderer, self.backend = renderer, backend
+        self.panel = HeadsetPanel(renderer.rig)
+        self.controllers = ControllerModels(renderer.rig)
+        self.fade = Fade(renderer.rig)
+        self._fade_in_from: int | None = None   # display time the fade in started
+        self._pause_shown = False
+        self.interludes: list[dict] = []        # what each interlude showed and how it ended (for tests, logs)
+        backend.on_frame.append(self.on_frame)
+
+    # ------------------------------------------------------------ every frame
+    def on_frame(self, f: HeadsetFrame) -> None:
+        if self._fade_in_from == -1:            # the first frame of the next rep: the fade in starts now
+            self._fade_in_from = f.display_time_ns
+        self.controllers.update([None if a is None else (a[0], look_rotation(a[1])) for a in f.aim])
+        if self._fade_in_from is not None:
+            k = (f.display_time_ns - self._fade_in_from) / NS / FADE_S
+            self.fade.set(k)
+            if k >= 1.0:
+                self._fade_in_from = None
+        if self.backend.user_paused and not self._pause_shown:
+            self._show(PAUSED_TEXT, f)
+            self._pause_shown = True
+        elif self._pause_shown and not self.backend.user_paused:
+            self.panel.hide()
+            self._pause_shown = False
+
+    def _show(self, text: str, f: HeadsetFrame | None) -> None:
+        head = np.asarray(f.head.position if f is not None else (0.0, 0.0, 1.7), np.float64)
+        heading = float(panda_heading(np.asarray(f.head.orientation, np.float64))) if f is not None else 0.0
+        self.panel.show(text, head, heading)
+
+    # ------------------------------------------------------------ between reps
+    def between_reps(self, result: str, next_rep: str | None) -> bool:
+        """Fade out, show `result` and (when there is a next rep, `next_rep` its label) wait for the trigger,
+        recentre, and arm the next rep's fade in. False when the session closed meanwhile."""
+        self._fade_in_from = None
+        if not self._frames_for(FADE_S, lambda f, k: self.fade.set(1.0 - k)):
+            return False
+        record = {"result": result, "next": next_rep, "started": time.monotonic()}
+        self.interludes.append(record)
+        if next_rep is None:
+            self._show(f"{result}\n\nsession over", self.backend.last)
+            ok = self._frames_for(LAST_RESULT_S, lambda f, k: None)
+            self.panel.hide()
+            return ok
+        self._show(f"last rep: {result}\n\nnext: {next_rep}\n{READY_TEXT}", self.backend.last)
+        armed = False  # a trigger still held from the throw must be let go first
+        while True:
+            f = self._frame()
+            if f is None:
+                return False
+            pulled = max(f.hold) >= READY_HOLD
+            if armed and pulled:
+                break
+            armed = armed or max(f.hold) < READY_HOLD / 2
+        record["ready"] = time.monotonic()
+        self.panel.hide()
+        self.backend.recenter()                 # where he stands now is the QB's spot, facing downfield
+        self.fade.set(0.0)
+        self._fade_in_from = -1                 # armed: starts at the next rep's first frame
+        return True
+
+    def _frame(self) -> HeadsetFrame | None:
+        """Wait for, draw and return the next headset frame; None when the session closed."""
+        while True:
+            if self.backend.should_close():
+                return None
+            f = self.backend.wait()
+            if f is not None:
+                self.renderer.render()
+                return f
+
+    def _frames_for(self, seconds: float, step) -> bool:
+        """Draw frames for `seconds` of display time, `step(frame, fraction)` before each."""
+        t0 = None
+        while True:
+            if self.backend.should_close():
+                return False
+            f = self.backend.wait()
+            if f is None:
+                continue
+            t0 = f.display_time_ns if t0 is None else t0
+            k = min(1.0, (f.display_time_ns - t0) / NS / seconds)
+            step(f, k)
+            self.renderer.render()
+            if k >= 1.0:
+                return True
+
+    def close(self) -> None:
+        if self.on_frame in self.backend.on_frame:
+            self.backend.on_frame.remove(self.on_frame)
+        self.panel.remove()
+        self.controllers.remove()
+        self.fade.remove()
