@@ -46,9 +46,9 @@ class ContinuationParams:
     pursuit_speed: float = 6.0  # yd/s, closing speed of a free rusher
     pursuit_blend: float = 0.0  # share of a free rusher's velocity steered straight at the QB
     reaction_s: float = 0.3  # s before defenders break on a thrown ball
-    break_radius_yd: float = 8.0  # defenders this close to the catch point at the throw break on the ball
-    break_speed: float = 7.0  # yd/s
-    others_slow_s: float = 1.0  # s for the receivers not thrown to to slow to a stop
+    break_radius_yd: float = 30.0  # defenders this close to the catch point break on the ball (grid-searched on
+    break_speed: float = 7.0  # yd/s      the ball-in-the-air task of the real throws, tools/fit_continuation.py)
+    others_slow_s: float = 3.0  # s for the receivers not thrown to to slow to a stop
     provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
