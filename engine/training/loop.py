@@ -28,11 +28,11 @@ import numpy as np
 
 from replay.field_frame import FIELD, YARD
 from replay.play import Play
-from replay.roles import passer
+from replay.roles import ball_in_hand_time, passer
 from scenes.cameras import eye_point, line_of_scrimmage_m
 from scenes.drills import load_play_ref
 from scenes.receiver_keys import ReceiverKeys
-from scenes.training_overlay import TrainingOverlay
+from scenes.training_overlay import NOT_YET, TrainingOverlay, rep_title
 
 from .clock import FrameClock
 from .gaze import GazeScene, head_angles
@@ -140,7 +140,7 @@ class Rep:
         self.view = open_play(renderer, play, camera="qb", hud=False)
         if renderer.overlay is not None:
             self.overlay = TrainingOverlay(play, renderer.aspect, rep=self.index, reps=self.reps_total,
-                                           title=self.plan.title, note=self.plan.note, trainee=trainee.name,
+                                           title=rep_title(play), note=self.plan.note, trainee=trainee.name,
                                            crosshair=trainee.crosshair)
             self.overlay.root.reparent_to(renderer.overlay)
         names = list(self.view.scene.joint_names)
@@ -151,6 +151,7 @@ class Rep:
         self.labels = ReceiverKeys([(str(r.key), r.col) for r in receivers], names.index("head_top"))
         self.labels.root.reparent_to(renderer.scene)
         self.info.joint_names = names
+        self.hold_t = ball_in_hand_time(play)
         self.last_eye = np.array([line_of_scrimmage_m(play) - 7 * YARD, FIELD.centre_y * YARD, 1.8], np.float32)
         trainee.begin_rep(self.info)
         self.writer.write(self.start_record())
@@ -237,12 +238,20 @@ class Rep:
             w.write(ButtonPress(self.index, name, t, w.wall()))
         if t >= 0:
             th = trainee.throw(frame)
-            if th is not None:
+            if th is not None and t < self.hold_t:
+                self.refuse_throw(t, th.how)
+            elif th is not None:
                 w.write(Throw(self.index, int(th.nfl_id), t, th.how, w.wall()))
                 return RepEnd("throw", round(t, 5), int(th.nfl_id))
         if trainee.wants_quit():
             return RepEnd("quit", round(t, 5))
         return None
+
+    def refuse_throw(self, t: float, how: str) -> None:
+        """A throw before the QB holds the ball: recorded as an input (not a decision), the reason on the HUD."""
+        self.writer.write(ButtonPress(self.index, f"throw_refused:{how or 'input'}", t, self.writer.wall()))
+        if self.overlay is not None:
+            self.overlay.show_hint(NOT_YET)
 
     def draw(self, t: float) -> None:
         self.labels.update(self.view.scene.joints)
@@ -259,7 +268,7 @@ class Rep:
         if self.overlay is None or hold_s <= 0 or end.name == "quit" or self.tracked:
             return
         renderer = self.renderer
-        self.overlay.show_result(result_text(self.play, self.info, end))
+        self.overlay.show_result(result_text(self.play, self.info, end), real=self.play.meta.description)
         w_end = time.monotonic() + hold_s
         while time.monotonic() < w_end and not renderer.backend.should_close():
             self.overlay.resize(renderer.aspect)
