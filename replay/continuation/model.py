@@ -49,6 +49,7 @@ class Continuation:
             raise QbvrError(f"play {play.key} has no passer: the continuation model needs a QB to play against")
         self.play, self.layout = play, layout
         self.p = params if params is not None else default_params()
+        self.seed = int(seed)
         self.rng = np.random.default_rng(seed)
         self.t0 = float(t0)
         dt = self.p.dt
