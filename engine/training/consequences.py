@@ -5,7 +5,7 @@ The recording drives all 22 players until the real QB's release; from then on th
 (a rusher within arm's reach is a sack), the receivers keep running. When the trainee throws, the model takes
 over from his release instead: the target runs to the catch point (the receiver's projected position when a
 ball of real speed gets there), the defenders break on the ball, and at the arrival the outcome is drawn
-(`engine.outcome`) from the rep's seed. Everything here is deterministic in (play, seed, crop), so a session's
+(`engine.outcome`) from the rep's seed. Everything here is deterministic in (play, seed), so a session's
 summary can rebuild exactly the play the trainee saw.
 """
 
@@ -25,7 +25,6 @@ from replay.timebase import sample_tracks
 
 MAX_HOLD_S = 3.0  # s the model plays on past the real release when the trainee holds the ball
 AFTER_ARRIVAL_S = 0.6  # s shown after the ball arrives
-CROP_BEFORE_S = 1.0  # s of recording kept before the rep's start (the motion is built on the cropped play)
 CATCH_ITERATIONS = 3
 
 
@@ -41,15 +40,16 @@ class ThrowResult:
     outcome: Outcome
 
 
-def departure_play(play: Play, seed: int, start_t: float) -> tuple[Play, float | None]:
+def departure_play(play: Play, seed: int) -> tuple[Play, float | None]:
     """The play the trainee sees while he holds the ball, and when the model takes over (None: never - a play
-    without a real release is the recording all the way). Cropped to CROP_BEFORE_S before `start_t`."""
+    without a real release is the recording all the way). The whole recording is kept before the hand-off:
+    skeleton synthesis on a cropped play would differ from the recording's (measured up to 1.6 m at a joint)."""
     t_rel = release_time(play)
     if t_rel is None:
         return play, None
     cont = Continuation(play, t_rel, seed=seed)
     cont.advance_to(t_rel + MAX_HOLD_S)
-    return continued_play(play, cont, t_min=start_t - CROP_BEFORE_S), t_rel
+    return continued_play(play, cont), t_rel
 
 
 def catch_point(play: Play, t: float, col: int, qb: int) -> tuple[np.ndarray, float]:

@@ -147,7 +147,7 @@ class Rep:
         record the rep's start."""
         from engine.app import open_play
 
-        self.play, self.model_from_t = departure_play(self.plan.play, self.seed, self.start_t)
+        self.play, self.model_from_t = departure_play(self.plan.play, self.seed)
         play, renderer, trainee = self.play, self.renderer, self.trainee
         self.info, self.clock_info = rep_setup(play, self.plan.lead_s)
         # no review HUD: its timeline would show the real throw; the training overlay shows only what a QB knows
@@ -170,11 +170,6 @@ class Rep:
         trainee.begin_rep(self.info)
         self.writer.write(self.start_record())
         self.writer.flush()
-
-    @property
-    def start_t(self) -> float:
-        """The rep's first play time (as `rep_clock` decides it on the recording)."""
-        return max(float(self.plan.play.t[0]), -float(self.plan.lead_s))
 
     def start_record(self) -> RepStart:
         play, c = self.play, self.clock_info

@@ -81,8 +81,8 @@ def rep_summary(contents: StreamContents, rec: RepStart, load_play: PlayLoader,
         "frames": len(frames), "fps": None if fps is None else round(fps, 1),
         "receivers": [r.to_record() for r in rec.receivers],
         "players": {str(k): v for k, v in rec.players.items()}, "score": score, "gaze": gaze,
-        "model_from_t": model_from(rec, throw_t, end.play_t if end else None), "seed": rec.seed,
-    }
+    } | ({} if rec.seed is None else {  # sessions recorded before the continuation model have neither
+        "model_from_t": model_from(rec, throw_t, end.play_t if end else None), "seed": rec.seed})
 
 
 def _cp_at(play: Play, t: float) -> dict[int, float]:
@@ -96,7 +96,7 @@ def shown_play(play: Play, rec: RepStart) -> Play:
     if rec.seed is None or rec.model_from_t is None:
         return play
     from ..consequences import departure_play
-    return departure_play(play, rec.seed, rec.start_t)[0]
+    return departure_play(play, rec.seed)[0]
 
 
 def model_from(rec: RepStart, throw_t: float | None, end_t: float | None) -> float | None:
@@ -114,9 +114,10 @@ def totals(reps: list[dict[str, Any]]) -> dict[str, Any]:
         v = [x for x in values if x is not None]
         return round(sum(v) / len(v), 4) if v else None
     throws = [r for r in reps if r["score"]["decision_t"] is not None]
-    return {"reps": len(reps), "throws": len(throws),
-            "completions": sum(r["score"]["outcome"] == "complete" for r in throws),
-            "interceptions": sum(r["score"]["outcome"] == "intercepted" for r in throws),
+    results = {} if not any("seed" in r for r in reps) else {
+        "completions": sum(r["score"]["outcome"] == "complete" for r in throws),
+        "interceptions": sum(r["score"]["outcome"] == "intercepted" for r in throws)}
+    return {"reps": len(reps), "throws": len(throws), **results,
             "sacks": sum(r["score"]["outcome"] == "sack" for r in reps),
             "no_throws": sum(r["score"]["outcome"] == "no_throw" for r in reps),
             "best_choice": sum(r["score"]["chosen"] == r["score"]["best"] for r in throws),

@@ -34,19 +34,19 @@ class _Steps:
 
 
 def test_the_shown_play_is_the_recording_until_the_real_release_then_the_model(real_pass_play):
-    shown, t_model = departure_play(real_pass_play, seed=5, start_t=-1.0)
+    shown, t_model = departure_play(real_pass_play, seed=5)
     assert t_model == pytest.approx(release_time(real_pass_play))
     before = real_pass_play.t[(real_pass_play.t >= -2.0) & (real_pass_play.t < t_model - 1e-6)]
     k = np.searchsorted(shown.t, before)
     j = np.searchsorted(real_pass_play.t, before)
     assert np.array_equal(shown.x[k], real_pass_play.x[j])
     assert shown.t[-1] > t_model + 0.1 and release_time(shown) is None  # no real throw in the model's play
-    again, _ = departure_play(real_pass_play, seed=5, start_t=-1.0)
+    again, _ = departure_play(real_pass_play, seed=5)
     assert np.array_equal(again.x, shown.x)
 
 
 def test_a_throw_has_an_outcome_the_ball_flies_to_the_catch_point(real_pass_play):
-    shown, _ = departure_play(real_pass_play, seed=2, start_t=-1.0)
+    shown, _ = departure_play(real_pass_play, seed=2)
     target = int(real_pass_play.meta.target_nfl_id)
     thrown, res = thrown_play(shown, 2.4, target, seed=2, cp=0.8)
     assert res.outcome.result in OUTCOMES and res.t_arrive > 2.6

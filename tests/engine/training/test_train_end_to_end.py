@@ -249,17 +249,19 @@ def test_training_frames_show_receiver_keys_and_follow_the_gaze(tmp_path):
 
 
 @pytest.mark.render
-def test_holding_the_ball_is_a_sack_when_the_real_pressure_arrives(tmp_path):
+def test_holding_the_ball_is_a_sack_when_the_pressure_arrives(tmp_path):
     from engine.backends.panda_display import PandaDisplay
     from engine.renderer import Renderer
     from engine.training.clock import FixedStepClock
+    from engine.training.consequences import departure_play
     from engine.training.loop import RepPlan, run_session
     from engine.training.scoring import pressure_time
     from engine.training.trainee import ScriptedTrainee
     from scenes.drills import load_play_ref
 
+    # past the real release the continuation model plays on: the pressure is the one in the play he is shown
     play = load_play_ref("synthetic:pressure_hot")
-    pt, how = pressure_time(play, passer(play))
+    pt, how = pressure_time(departure_play(play, 1)[0], passer(play))
     r = Renderer(PandaDisplay("offscreen", (320, 180)))
     try:
         res = run_session([RepPlan("synthetic:pressure_hot", play, lead_s=0.2)], r, ScriptedTrainee("4@0.1,rush@1.0"),
