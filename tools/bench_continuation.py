@@ -3,6 +3,8 @@
 Prints the model's cost per display frame for the 21 players it moves (advance by one frame, then sample the
 positions; target <= 0.3 ms), its worst frame (the one that re-anchors the learned plan), and next to them the
 cost of sampling the recorded play at one instant (timebase.sample_tracks, the baseline measured in the same run).
+With a store it also runs an offscreen training rep with a throw (the model active from the throw on) and one
+where the trainee holds the ball past the real release, and prints their frame rates (fixed 60 fps play clock).
 
     QBVR_SHARED_DATA=../shared/data python tools/bench_continuation.py [--store DIR] [--play KEY] [--fps 90]
 """
@@ -70,7 +72,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  model per frame: mean {mean:.3f} ms (target <= 0.3), p99 {p99:.3f} ms, worst {worst:.3f} ms")
     print(f"  recorded play sampled at one instant (baseline): {b:.3f} ms")
     print(f"  ratio model/recorded: mean {mean / b:.2f}x, p99 {p99 / b:.2f}x")
+    if args.store:
+        training_fps(play)
     return 0
+
+
+def training_fps(play) -> None:
+    """Rendered frames per second of an offscreen rep (320x180, fixed 60 fps play clock): before the throw (the
+    recording) and after it (the model's play with the ball in flight), and the pause at the throw (the model
+    rolled on and the skeletons rebuilt). A first rep warms up shaders and the CP model."""
+    import tempfile
+
+    from engine.training.clock import FixedStepClock
+    from engine.training.launch import open_session
+    from engine.training.loop import RepPlan, run_session
+    t_rel = release_time(play) or 2.0
+    t_throw = round(max(t_rel - 0.8, 0.6), 1)
+    marks: list[tuple[float, float]] = []
+    with tempfile.TemporaryDirectory() as d, open_session("offscreen", trainee=f"scripted:1@0.3,throw=1@{t_throw}",
+                                                         size=(320, 180)) as session:
+        for k in range(2):
+            marks.clear()
+            run_session([RepPlan(play.key, play, lead_s=0.5)], session.renderer, session.trainee, f"{d}/{k}",
+                        clock=FixedStepClock(60),
+                        after_render=lambda rep, t: marks.append((t, time.perf_counter())))
+    t = np.array([m[0] for m in marks])
+    w = np.array([m[1] for m in marks])
+    pre, post = t < t_throw - 1e-9, t > t_throw + 1e-9
+    gap = float(w[post][0] - w[pre][-1]) if pre.any() and post.any() else float("nan")
+
+    def fps(m: np.ndarray) -> float:
+        return (m.sum() - 1) / (w[m][-1] - w[m][0]) if m.sum() > 1 else float("nan")
+    print(f"  training rep with a throw at {t_throw} s: {fps(pre):.0f} fps on the recording, {fps(post):.0f} fps "
+          f"with the model active (ball in flight), {gap * 1e3:.0f} ms at the throw (model + skeleton rebuild)")
 
 
 if __name__ == "__main__":

@@ -310,11 +310,12 @@ class Rep:
         return {"name": r.name[i], "position": r.position[i], "jersey": int(r.jersey[i])}
 
     def swap_play(self, play: Play) -> None:
-        """Show `play` from now on (the same players: the model's continuation of the one on screen)."""
-        from engine.app import close_play, open_play
-        close_play(self.view)
+        """Show `play` from now on: the same players and field (the model's continuation of the play on screen),
+        so only the skeletons and the ball are rebuilt, from its tracks as from a recording."""
+        from scenes.pose_source import pose_source_for
         self.play = play
-        self.view = open_play(self.renderer, play, camera="qb", hud=False)
+        self.view.scene.poses = pose_source_for(play)
+        self.view.scene.play = play
 
     def record_outcome(self, end: RepEnd, res: ThrowResult | None) -> None:
         """The rep's outcome and the model's tracks the trainee saw (from the model's start to the last frame)."""
