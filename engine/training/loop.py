@@ -395,12 +395,12 @@ def run_session(plans: list[RepPlan], renderer, trainee: Trainee, out_dir: str |
                 seed: int | None = None) -> SessionResult:
     """Run every rep, recording into `out_dir`, then write `summary.json` recomputed from the stream.
     `hold_s`: seconds the outcome stays on screen after a rep (default: the trainee's `result_hold_s`).
-    `seed`: the session's seed (rep k uses seed + k; recorded); default 0 for a scripted trainee (his session
-    replays identically), else random."""
+    `seed`: the session's seed (rep k uses seed + k, recorded in the stream; default 0): the same inputs on the
+    same plays give the same continuation and outcomes, whatever the display."""
     if hold_s is None:
         hold_s = trainee.result_hold_s
     if seed is None:
-        seed = 0 if trainee.name == "scripted" else int(np.random.default_rng().integers(1, 2**31 - 1000))
+        seed = 0
     out = Path(out_dir)
     header = SessionHeader(started=datetime.now(timezone.utc).isoformat(timespec="seconds"), target=target,
                            backend=backend_name or renderer.backend.name, trainee=trainee.name,
