@@ -55,6 +55,9 @@ from .session.summary import player_label, summarize
 from .trainee import FrameInfo, GazeInput, RepInfo, Trainee, number_receivers
 
 DEFAULT_LEAD_S = 3.0
+REPLAY_S = 3.0  # s of instant replay after a rep
+REPLAY_FPS = 30.0
+REPLAY_HINT = "instant replay - space skips"
 DESKTOP_FOV_H = 90.0
 
 
@@ -351,6 +354,28 @@ class Rep:
             renderer.render()
             time.sleep(1 / 60)
 
+    def instant_replay(self, end: RepEnd, res: ThrowResult | None, hold_s: float) -> None:
+        """The last REPLAY_S seconds of the rep again from the overhead (all-22) camera, with the ball's flight;
+        a desktop trainee skips it with space or a click. At human pace when a human reads the result
+        (`hold_s` >= 1 s), else as fast as it renders (scripted runs)."""
+        if self.overlay is None or end.name == "quit" or end.t is None or self.tracked:
+            return
+        from engine.app import update_frame
+        t1 = res.t_arrive + AFTER_ARRIVAL_S if res is not None else float(end.t)
+        t0 = max(t1 - REPLAY_S, self.clock_info.start)
+        self.view.set_camera("all22")
+        self.overlay.show_hint(REPLAY_HINT)
+        keys = getattr(self.trainee, "keys", None)
+        for t in np.arange(t0, t1 + 1e-9, 1.0 / REPLAY_FPS):
+            if self.renderer.backend.should_close() or (
+                    keys is not None and any(e in ("space", "mouse1") for e in keys.poll())):
+                break
+            update_frame(self.view, float(t))
+            self.draw(float(t))
+            if hold_s >= 1.0:
+                time.sleep(1.0 / REPLAY_FPS)
+        self.view.set_camera("qb")
+
     def teardown(self) -> None:
         """Remove what setup added to the scene (also after a failed setup)."""
         from engine.app import close_play
@@ -380,6 +405,8 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
         end = rep.play_frames(clock)
         res = rep.ball_flight(end, clock)
         rep.hold_result(end, hold_s, res)
+        if hold_s > 0:
+            rep.instant_replay(end, res, hold_s)
     finally:
         clock.abandon()
         rep.teardown()

@@ -110,3 +110,29 @@ def test_holding_the_ball_past_the_real_release_the_rush_keeps_coming(real_store
     got = read_stream(tmp_path / "s")
     assert got.of_type(RepOutcome, 1)[0].result == rep["score"]["outcome"]
     assert got.of_type(ModelTracks, 1)[0].times[0] == pytest.approx(release_time(play), abs=1e-4)
+
+
+@pytest.mark.render
+@pytest.mark.shared_data
+def test_the_result_screen_is_followed_by_an_overhead_instant_replay_of_the_ball(real_store, tmp_path):
+    from engine.training.loop import REPLAY_HINT, REPLAY_S
+    play = real_store.load(KEY)
+    frames = []
+    with open_session("offscreen", trainee="scripted:2@0.5,throw=2@2.4", size=(320, 180)) as session:
+        def after(rep, t):
+            r = session.renderer
+            texts = "\n".join(n.node().get_text() for n in r.overlay.find_all_matches("**/+TextNode"))
+            ball = r.scene.find("**/ball")
+            frames.append((t, float(r.rig.get_pos()[2]), REPLAY_HINT in texts, ball.get_pos()))
+        res = run_session([RepPlan(KEY, play, lead_s=0.5)], session.renderer, session.trainee, tmp_path / "s",
+                          clock=_Steps(), after_render=after, hold_s=0.05)
+    t_arr = res.summary["reps"][0]["score"]["ball"]["t_arrive"]
+    replay = [f for f in frames if f[2]]
+    assert replay, "no instant replay frames"
+    times = [f[0] for f in replay]
+    assert times[0] == pytest.approx(t_arr + 0.6 - REPLAY_S, abs=0.05) and times[-1] == pytest.approx(t_arr + 0.6,
+                                                                                                      abs=0.05)
+    live_height = np.median([f[1] for f in frames if not f[2]])
+    assert min(f[1] for f in replay) > live_height + 5.0  # an overhead camera, not the QB's eyes
+    in_air = [f[3][2] for f in replay if 2.6 <= f[0] <= t_arr - 0.2]
+    assert in_air and max(in_air) > 3.0  # the ball's flight is in the replay, high over the field
