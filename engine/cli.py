@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "engine.commands.demo",
     "engine.commands.review",
     "engine.commands.cp",
+    "engine.commands.eval",
     "engine.commands.xr",
 ]
 
@@ -30,6 +31,7 @@ EPILOG = """examples:
   qbvr cp timeline 2018092311:141 --plot cp.png             completion probability of every receiver
   qbvr train 2018092311:141 --backend auto                  train on the real play (headset, window or offscreen)
   qbvr report SESSION_DIR                                   summary and plots of a training session
+  qbvr eval continuation --horizon 2.0                      how well the play after a departure matches real plays
 """
 
 

@@ -258,5 +258,25 @@ def pass_rushers(play: Play) -> np.ndarray:
     return roles(play).rushers
 
 
+SHOTGUN_ARRIVAL_S = 0.5  # s: without a usable ball track, the snap reaches a shotgun QB about this long after it
+EXCHANGE_S = 0.2  # s: even under centre the exchange takes a moment; no throw before it
+
+
+def ball_in_hand_time(play: Play) -> float:
+    """Seconds from the snap when the passer first holds the ball (under centre: the exchange; shotgun: the snap
+    arriving): the first frame after the snap the ball track is within HOLD_IN of him (at least EXCHANGE_S),
+    else SHOTGUN_ARRIVAL_S; never after the real release. A throw before this instant is not a legal throw."""
+    qb = passer(play)
+    rel = release_time(play)
+    t = SHOTGUN_ARRIVAL_S
+    if qb is not None:
+        bx, by = _ball_per_frame(play)
+        d = np.hypot(play.x[:, qb] - bx, play.y[:, qb] - by)
+        hit = np.flatnonzero((play.t >= 0) & (d <= HOLD_IN))
+        if len(hit):
+            t = max(float(play.t[hit[0]]), EXCHANGE_S)
+    return min(t, rel) if rel is not None else t
+
+
 def defenders(play: Play) -> np.ndarray:
     return play.players_where(side="def")

@@ -9,9 +9,32 @@ from __future__ import annotations
 
 from panda3d.core import NodePath, TextNode
 
+from replay.field_frame import FIELD
 from replay.play import Play
 
 from .hud import card, in_draw_order, situation_text
+
+NOT_YET = "not yet: the QB does not have the ball"
+
+
+def yard_line_text(play: Play) -> str:
+    """The line of scrimmage as a QB hears it: "own 25", "opp 40", "50"."""
+    los = play.meta.los_x
+    if los is None:
+        return ""
+    yd = round(float(los) - FIELD.end_zone)
+    if yd == 50:
+        return "ball on the 50"
+    return f"ball on own {yd}" if yd < 50 else f"ball on opp {100 - yd}"
+
+
+def rep_title(play: Play) -> str:
+    """The overlay's title of a rep: a drill's name, or for a real play what a QB knows before it (teams, game
+    and play id) - never the play-by-play description, which gives the result away."""
+    m = play.meta
+    if m.extra.get("synthetic"):
+        return m.description.split(".")[0]
+    return f"{m.offense_team or '?'} vs {m.defense_team or '?'}  ({m.key})"
 
 THROW_HELP = {
     "desktop": "move the mouse to look   click a receiver or press his number to throw   esc quits",
@@ -33,7 +56,7 @@ class TrainingOverlay:
     def resize(self, aspect: float) -> None:
         """Lay the overlay out again for a window whose width/height changed (keeps the clock and result)."""
         if abs(aspect - self.aspect) > 1e-3:
-            kept = {k: self._texts[k].get_text() for k in ("clock", "result")}
+            kept = {k: self._texts[k].get_text() for k in ("clock", "result", "hint", "real")}
             self._build(aspect)
             for k, text in kept.items():
                 self._texts[k].set_text(text)
@@ -47,10 +70,13 @@ class TrainingOverlay:
         self._text("title", f"rep {rep}/{reps}   {title}"[:110], -a + 0.03, 0.935, 0.045, TextNode.A_left)
         self._text("note", note[:120], -a + 0.03, 0.88, 0.036, TextNode.A_left)
         card(self.root, "bottom-band", -a, a, -1.0, -0.89, (0, 0, 0, 0.7))
-        self._text("situation", situation_text(play), -a + 0.03, -0.96, 0.042, TextNode.A_left)
+        self._text("situation", "   ".join(x for x in (situation_text(play), yard_line_text(play)) if x),
+                   -a + 0.03, -0.96, 0.042, TextNode.A_left)
         self._text("help", THROW_HELP.get(trainee, ""), 0.0, -0.96, 0.034, TextNode.A_center)
         self._text("clock", "", a - 0.03, -0.96, 0.045, TextNode.A_right)
         self._text("result", "", 0.0, 0.55, 0.09, TextNode.A_center)
+        self._text("hint", "", 0.0, 0.40, 0.05, TextNode.A_center)
+        self._text("real", "", 0.0, 0.30, 0.04, TextNode.A_center)
         if crosshair:
             for name, l, r, b, t in (("ch-h", -0.03, 0.03, -0.003, 0.003), ("ch-v", -0.003, 0.003, -0.03, 0.03)):
                 card(self.root, name, l, r, b, t, (1, 1, 1, 0.9))
@@ -72,5 +98,16 @@ class TrainingOverlay:
         if self._texts["clock"].get_text() != text:
             self._texts["clock"].set_text(text)
 
-    def show_result(self, text: str) -> None:
+    def show_result(self, text: str, real: str = "") -> None:
+        """The outcome, and (on the result screen only) what really happened on the play."""
         self._texts["result"].set_text(text)
+        self._texts["hint"].set_text("")
+        self._texts["real"].set_text(real[:140])
+
+    def show_hint(self, text: str) -> None:
+        """A short line under the centre (a refused throw's reason)."""
+        self._texts["hint"].set_text(text)
+
+    def texts(self) -> dict[str, str]:
+        """Every text on the overlay now, by name (what the trainee can read)."""
+        return {k: tn.get_text() for k, tn in self._texts.items()}

@@ -28,22 +28,36 @@ import numpy as np
 
 from replay.field_frame import FIELD, YARD
 from replay.play import Play
-from replay.roles import passer
+from replay.roles import ball_in_hand_time, passer
 from scenes.cameras import eye_point, line_of_scrimmage_m
 from scenes.drills import load_play_ref
 from scenes.receiver_keys import ReceiverKeys
-from scenes.training_overlay import TrainingOverlay
+from scenes.training_overlay import NOT_YET, TrainingOverlay, rep_title
 
 from .clock import FrameClock
+from .consequences import AFTER_ARRIVAL_S, ThrowResult, departure_play, outcome_text, thrown_play
 from .gaze import GazeScene, head_angles
 from .gaze_metrics import GazeTracker
 from .scoring import RepClock, rep_clock
-from .session.records import ButtonPress, FrameSample, ReceiverEntry, RepEvent, RepStart, SessionHeader, Throw
+from .session.records import (
+    ButtonPress,
+    FrameSample,
+    ModelTracks,
+    ReceiverEntry,
+    RepEvent,
+    RepOutcome,
+    RepStart,
+    SessionHeader,
+    Throw,
+)
 from .session.stream import SessionWriter, read_stream, write_summary
 from .session.summary import player_label, summarize
 from .trainee import FrameInfo, GazeInput, RepInfo, Trainee, number_receivers
 
 DEFAULT_LEAD_S = 3.0
+REPLAY_S = 3.0  # s of instant replay after a rep
+REPLAY_FPS = 30.0
+REPLAY_HINT = "instant replay - space skips"
 DESKTOP_FOV_H = 90.0
 
 
@@ -123,8 +137,10 @@ class Rep:
 
     def __init__(self, index: int, plan: RepPlan, renderer, trainee: Trainee, writer: SessionWriter, *,
                  reps_total: int = 1, costs: list[float] | None = None,
-                 after_render: Callable[[int, float], None] | None = None):
+                 after_render: Callable[[int, float], None] | None = None, seed: int = 0):
         self.index, self.plan, self.play = index, plan, plan.play
+        self.seed = int(seed)
+        self.model_from_t: float | None = None
         self.renderer, self.trainee, self.writer = renderer, trainee, writer
         self.reps_total, self.costs, self.after_render = reps_total, costs, after_render
         self.tracked = bool(renderer.backend.tracked)  # a headset moves the eyes; otherwise the loop aims the view
@@ -140,13 +156,14 @@ class Rep:
         record the rep's start."""
         from engine.app import open_play
 
+        self.play, self.model_from_t = departure_play(self.plan.play, self.seed)
         play, renderer, trainee = self.play, self.renderer, self.trainee
         self.info, self.clock_info = rep_setup(play, self.plan.lead_s)
         # no review HUD: its timeline would show the real throw; the training overlay shows only what a QB knows
         self.view = open_play(renderer, play, camera="qb", hud=False)
         if renderer.overlay is not None:
             self.overlay = TrainingOverlay(play, renderer.aspect, rep=self.index, reps=self.reps_total,
-                                           title=self.plan.title, note=self.plan.note, trainee=trainee.name,
+                                           title=rep_title(play), note=self.plan.note, trainee=trainee.name,
                                            crosshair=trainee.crosshair)
             self.overlay.root.reparent_to(renderer.overlay)
         names = list(self.view.scene.joint_names)
@@ -157,6 +174,7 @@ class Rep:
         self.labels = ReceiverKeys([(str(r.key), r.col) for r in receivers], names.index("head_top"))
         self.labels.root.reparent_to(renderer.scene)
         self.info.joint_names = names
+        self.hold_t = ball_in_hand_time(play)
         self.last_eye = np.array([line_of_scrimmage_m(play) - 7 * YARD, FIELD.centre_y * YARD, 1.8], np.float32)
         trainee.begin_rep(self.info)
         self.writer.write(self.start_record())
@@ -173,7 +191,8 @@ class Rep:
             trainee_spec=self.trainee.rep_spec,
             receivers=[ReceiverEntry(x.key, x.nfl_id, x.jersey, x.position, x.name) for x in self.info.receivers],
             players={int(n): player_label({"name": nm, "position": pos, "jersey": int(j)})
-                     for n, nm, pos, j in zip(r.nfl_id, r.name, r.position, r.jersey)})
+                     for n, nm, pos, j in zip(r.nfl_id, r.name, r.position, r.jersey)},
+            seed=self.seed, model_from_t=self.model_from_t)
 
     # ------------------------------------------------------------ the frame loop
 
@@ -243,12 +262,20 @@ class Rep:
             w.write(ButtonPress(self.index, name, t, w.wall()))
         if t >= 0:
             th = trainee.throw(frame)
-            if th is not None:
+            if th is not None and t < self.hold_t:
+                self.refuse_throw(t, th.how)
+            elif th is not None:
                 w.write(Throw(self.index, int(th.nfl_id), t, th.how, w.wall(), _vec3(th.velocity), th.aimed))
                 return RepEnd("throw", round(t, 5), int(th.nfl_id))
         if trainee.wants_quit():
             return RepEnd("quit", round(t, 5))
         return None
+
+    def refuse_throw(self, t: float, how: str) -> None:
+        """A throw before the QB holds the ball: recorded as an input (not a decision), the reason on the HUD."""
+        self.writer.write(ButtonPress(self.index, f"throw_refused:{how or 'input'}", t, self.writer.wall()))
+        if self.overlay is not None:
+            self.overlay.show_hint(NOT_YET)
 
     def draw(self, t: float) -> None:
         self.labels.update(self.view.scene.joints)
@@ -258,24 +285,110 @@ class Rep:
         if self.renderer.render() and self.after_render is not None:
             self.after_render(self.index, t)
 
+    # ------------------------------------------------------------ the ball in the air (after a throw)
+
+    def ball_flight(self, end: RepEnd, clock: FrameClock) -> ThrowResult | None:
+        """After a throw: the model plays on from the release, the ball flies to the catch point and the outcome
+        is drawn at the arrival; frames run until shortly after it (the decision is already recorded)."""
+        if end.name != "throw" or end.t is None:
+            return None
+        from engine.cp import cp_at
+        cp = cp_at(self.play, float(end.t)).get(int(end.nfl_id), float("nan"))
+        thrown, res = thrown_play(self.play, float(end.t), int(end.nfl_id), self.seed, cp)
+        self.swap_play(thrown)
+        stop = res.t_arrive + AFTER_ARRIVAL_S
+        who = player_label(self._label_row(res.nfl_id))
+        while not self.renderer.backend.should_close():
+            t = clock.next()
+            if t is None:
+                continue
+            if t > stop + 1e-9:
+                break
+            frame = self.pose(t)
+            if not self.tracked:
+                g = self.trainee.gaze(frame)
+                self.renderer.look(g.origin, g.origin + 10.0 * g.head, DESKTOP_FOV_H)
+            if self.overlay is not None and t >= res.t_arrive - 1e-9:
+                self.overlay.show_result(outcome_text(res, who))
+            self.draw(t)
+        return res
+
+    def _label_row(self, nfl_id: int) -> dict[str, Any]:
+        r = self.play.roster
+        i = r.index_of(int(nfl_id))
+        return {"name": r.name[i], "position": r.position[i], "jersey": int(r.jersey[i])}
+
+    def swap_play(self, play: Play) -> None:
+        """Show `play` from now on: the same players and field (the model's continuation of the play on screen),
+        so only the skeletons and the ball are rebuilt, from its tracks as from a recording."""
+        from scenes.pose_source import pose_source_for
+        self.play = play
+        self.view.scene.poses = pose_source_for(play)
+        self.view.scene.play = play
+
+    def record_outcome(self, end: RepEnd, res: ThrowResult | None) -> None:
+        """The rep's outcome and the model's tracks the trainee saw (from the model's start to the last frame)."""
+        w = self.writer
+        if res is not None:
+            o = res.outcome
+            w.write(RepOutcome(self.index, o.result, res.t_arrive, self.seed, self.model_from_t, res.nfl_id, res.cp,
+                               list(res.catch_xy), res.t_arrive, o.separation, o.p_complete, o.p_intercept,
+                               w.wall()))
+        elif end.name in ("sack", "no_throw"):
+            w.write(RepOutcome(self.index, end.name, end.t, self.seed, self.model_from_t, wall_t=w.wall()))
+        starts = [t for t in (self.model_from_t, None if res is None else res.t) if t is not None]
+        if starts:
+            p = self.play
+            k = np.flatnonzero(p.t >= min(starts) - 1e-6)
+            w.write(ModelTracks(self.index, p.t[k].tolist(), p.roster.nfl_id.astype(float).tolist(),
+                                p.x[k].ravel().tolist(), p.y[k].ravel().tolist(), w.wall()))
+
     # ------------------------------------------------------------ after the frames
 
-    def hold_result(self, end: RepEnd, hold_s: float) -> None:
+    def hold_result(self, end: RepEnd, hold_s: float, res: ThrowResult | None = None) -> None:
         """Show the outcome on the overlay for `hold_s` seconds (a desktop trainee reads it before the next rep);
         a trainee with its own `between_reps(result, next_rep)` (the headset's) runs that instead."""
         between = getattr(self.trainee, "between_reps", None)
         if between is not None and end.name != "quit":
-            between(result_text(self.play, self.info, end), self.next_label)
+            text = result_text(self.play, self.info, end)
+            if res is not None:
+                text = outcome_text(res, player_label(self._label_row(res.nfl_id))) + "\n" + text
+            between(text, self.next_label)
             return
         if self.overlay is None or hold_s <= 0 or end.name == "quit" or self.tracked:
             return
         renderer = self.renderer
-        self.overlay.show_result(result_text(self.play, self.info, end))
+        text = result_text(self.play, self.info, end)
+        if res is not None:
+            text = outcome_text(res, player_label(self._label_row(res.nfl_id))) + "\n" + text
+        self.overlay.show_result(text, real=self.play.meta.description)
         w_end = time.monotonic() + hold_s
         while time.monotonic() < w_end and not renderer.backend.should_close():
             self.overlay.resize(renderer.aspect)
             renderer.render()
             time.sleep(1 / 60)
+
+    def instant_replay(self, end: RepEnd, res: ThrowResult | None, hold_s: float) -> None:
+        """The last REPLAY_S seconds of the rep again from the overhead (all-22) camera, with the ball's flight;
+        a desktop trainee skips it with space or a click. At human pace when a human reads the result
+        (`hold_s` >= 1 s), else as fast as it renders (scripted runs)."""
+        if self.overlay is None or end.name == "quit" or end.t is None or self.tracked:
+            return
+        from engine.app import update_frame
+        t1 = res.t_arrive + AFTER_ARRIVAL_S if res is not None else float(end.t)
+        t0 = max(t1 - REPLAY_S, self.clock_info.start)
+        self.view.set_camera("all22")
+        self.overlay.show_hint(REPLAY_HINT)
+        keys = getattr(self.trainee, "keys", None)
+        for t in np.arange(t0, t1 + 1e-9, 1.0 / REPLAY_FPS):
+            if self.renderer.backend.should_close() or (
+                    keys is not None and any(e in ("space", "mouse1") for e in keys.poll())):
+                break
+            update_frame(self.view, float(t))
+            self.draw(float(t))
+            if hold_s >= 1.0:
+                time.sleep(1.0 / REPLAY_FPS)
+        self.view.set_camera("qb")
 
     def teardown(self) -> None:
         """Remove what setup added to the scene (also after a failed setup)."""
@@ -295,18 +408,23 @@ class Rep:
 
 def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: SessionWriter, clock: FrameClock,
             *, costs: list[float] | None = None, after_render: Callable[[int, float], None] | None = None,
-            reps_total: int = 1, hold_s: float = 0.0, next_label: str | None = None) -> RepEnd:
+            reps_total: int = 1, hold_s: float = 0.0, next_label: str | None = None, seed: int = 0) -> RepEnd:
     """Run one rep; returns how it ended. Records the rep's start, one frame sample per frame, inputs and events.
     `costs` collects the per-frame milliseconds of gaze hit-testing and metric updates; `after_render(rep, t)`
     is called after each rendered frame (screenshots in tests and benchmarks)."""
     rep = Rep(rep_index, plan, renderer, trainee, writer, reps_total=reps_total, costs=costs,
-              after_render=after_render)
+              after_render=after_render, seed=seed)
     rep.next_label = next_label
     try:
         rep.setup()
         end = rep.play_frames(clock)
-        rep.record_end(end)  # recorded (and flushed) before the outcome is shown: nothing waits on the trainee
-        rep.hold_result(end, hold_s)
+        res = rep.ball_flight(end, clock)
+        # recorded (and flushed) before the outcome is shown: nothing waits on the trainee
+        rep.record_outcome(end, res)
+        rep.record_end(end)
+        rep.hold_result(end, hold_s, res)
+        if hold_s > 0:
+            rep.instant_replay(end, res, hold_s)
     finally:
         clock.abandon()
         rep.teardown()
@@ -316,12 +434,16 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
 def run_session(plans: list[RepPlan], renderer, trainee: Trainee, out_dir: str | Path, *, clock: FrameClock,
                 target: str = "", backend_name: str = "", load_play: Callable[[str], Play] | None = None,
                 costs: list[float] | None = None,
-                after_render: Callable[[int, float], None] | None = None, hold_s: float | None = None
-                ) -> SessionResult:
+                after_render: Callable[[int, float], None] | None = None, hold_s: float | None = None,
+                seed: int | None = None) -> SessionResult:
     """Run every rep, recording into `out_dir`, then write `summary.json` recomputed from the stream.
-    `hold_s`: seconds the outcome stays on screen after a rep (default: the trainee's `result_hold_s`)."""
+    `hold_s`: seconds the outcome stays on screen after a rep (default: the trainee's `result_hold_s`).
+    `seed`: the session's seed (rep k uses seed + k, recorded in the stream; default 0): the same inputs on the
+    same plays give the same continuation and outcomes, whatever the display."""
     if hold_s is None:
         hold_s = trainee.result_hold_s
+    if seed is None:
+        seed = 0
     out = Path(out_dir)
     header = SessionHeader(started=datetime.now(timezone.utc).isoformat(timespec="seconds"), target=target,
                            backend=backend_name or renderer.backend.name, trainee=trainee.name,
@@ -332,7 +454,7 @@ def run_session(plans: list[RepPlan], renderer, trainee: Trainee, out_dir: str |
     try:
         for k, plan in enumerate(plans, start=1):
             end = run_rep(k, plan, renderer, trainee, writer, clock, costs=costs, after_render=after_render,
-                          reps_total=len(plans), hold_s=hold_s,
+                          reps_total=len(plans), hold_s=hold_s, seed=seed + k,
                           next_label=f"rep {k + 1} of {len(plans)}: {plans[k].title}" if k < len(plans) else None)
             if end.name == "quit":
                 break

@@ -174,6 +174,18 @@ def default_spec(n_receivers: int, stop_t: float) -> str:
     return ",".join(steps)
 
 
+def check_throw_time(steps: list[ScriptStep], play: Play) -> None:
+    """A scripted throw before the QB holds the ball is not a legal throw: refused before the rep starts."""
+    from replay.roles import ball_in_hand_time
+    for s in steps:
+        if s.throw:
+            hold = ball_in_hand_time(play)
+            if s.t < hold - 1e-9:
+                raise TraineeSpecError(
+                    f"trainee SPEC step throw={s.who}@{s.t:g} is before the QB holds the ball: on play {play.key} "
+                    f"the snap reaches him at {hold:.2f} s; throw at or after it")
+
+
 class ScriptedTrainee(Trainee):
     """Looks and throws as a SPEC says (see the module docstring); head gaze, so the head turns with the eyes."""
 
@@ -194,6 +206,7 @@ class ScriptedTrainee(Trainee):
         for s in self._steps:
             if s.who not in ("downfield", "rush", "pocket"):
                 self._col(s.who)  # unknown receivers fail before the rep starts
+        check_throw_time(self._steps, rep.play)
 
     @property
     def rep_spec(self) -> str:

@@ -156,7 +156,7 @@ class RepStart(_Record):
     TYPE: ClassVar[str] = "rep"
     V1: ClassVar[dict[str, str]] = {"play_ref": "play", "play_key": "key", "wall_t": "w", "qb_nfl_id": "qb"}
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"title", "note", "pressure_t", "pressure_how", "qb_nfl_id",
-                                                     "trainee_spec", "players"})
+                                                     "trainee_spec", "players", "seed", "model_from_t"})
 
     rep: int
     play_ref: str  # what loads the play again: `synthetic:NAME` or `GAMEID:PLAYID`
@@ -173,6 +173,8 @@ class RepStart(_Record):
     qb_nfl_id: int | None = None
     trainee_spec: str | None = None
     players: dict[int, str] = field(default_factory=dict)  # nfl_id -> "WR #17 Name"
+    seed: int | None = None  # the rep's seed (continuation model and outcome draws)
+    model_from_t: float | None = None  # when the continuation model takes over if the trainee holds the ball
 
     def __post_init__(self):
         self.receivers = [r if isinstance(r, ReceiverEntry) else ReceiverEntry(**r) for r in self.receivers]
@@ -183,7 +185,8 @@ class RepStart(_Record):
                 "title": self.title, "note": self.note, "wall_t": _r(self.wall_t), "start_t": _r(self.start_t),
                 "stop_t": _r(self.stop_t), "end_t": _r(self.end_t), "pressure_t": self.pressure_t,
                 "pressure_how": self.pressure_how, "qb_nfl_id": self.qb_nfl_id, "trainee_spec": self.trainee_spec,
-                "receivers": [r.to_record() for r in self.receivers], "players": dict(self.players)}
+                "receivers": [r.to_record() for r in self.receivers], "players": dict(self.players),
+                "seed": self.seed, "model_from_t": _r(self.model_from_t, 5)}
 
 
 @dataclass
@@ -290,6 +293,59 @@ class RepEvent(_RepMoment):
 
 
 @dataclass
+class RepOutcome(_Record):
+    """What the rep's play came to (`engine.training.consequences`): `result` is complete, incomplete,
+    intercepted, broken_up (after a throw), sack or no_throw; `model_from_t` when the continuation model took
+    over (None: never); `seed` the rep's seed; for a throw the CP at release, the catch point (yd), the arrival,
+    the separation at arrival and the drawn probabilities."""
+
+    TYPE: ClassVar[str] = "outcome"
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"nfl_id", "cp", "catch", "t_arrive", "separation",
+                                                    "p_complete", "p_intercept", "model_from_t", "wall_t"})
+
+    rep: int
+    result: str
+    play_t: float | None
+    seed: int
+    model_from_t: float | None = None
+    nfl_id: int | None = None
+    cp: float | None = None
+    catch: list[float] | None = None
+    t_arrive: float | None = None
+    separation: float | None = None
+    p_complete: float | None = None
+    p_intercept: float | None = None
+    wall_t: float = 0.0
+
+    def to_record(self) -> dict[str, Any]:
+        return {"record": self.TYPE, "rep": self.rep, "result": self.result, "play_t": _r(self.play_t, 5),
+                "seed": int(self.seed), "model_from_t": _r(self.model_from_t, 5), "nfl_id": self.nfl_id,
+                "cp": _r(self.cp), "catch": _vec(self.catch, 3), "t_arrive": _r(self.t_arrive, 5),
+                "separation": _r(self.separation, 3), "p_complete": _r(self.p_complete),
+                "p_intercept": _r(self.p_intercept), "wall_t": _r(self.wall_t)}
+
+
+@dataclass
+class ModelTracks(_Record):
+    """The continuation model's tracks the trainee saw: every player's x and y (yd) at `times` (s from the snap),
+    flattened time-major (`x[k * len(nfl_ids) + p]`)."""
+
+    TYPE: ClassVar[str] = "model_tracks"
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"wall_t"})
+
+    rep: int
+    times: list[float]
+    nfl_ids: list[float]
+    x: list[float]
+    y: list[float]
+    wall_t: float = 0.0
+
+    def to_record(self) -> dict[str, Any]:
+        return {"record": self.TYPE, "rep": self.rep, "times": _vec(self.times, 4), "nfl_ids": [int(n) for n in
+                self.nfl_ids], "x": _vec(self.x, 3), "y": _vec(self.y, 3), "wall_t": _r(self.wall_t)}
+
+
+@dataclass
 class SessionEnd(_Record):
     """The last record of a session that closed cleanly."""
 
@@ -303,9 +359,10 @@ class SessionEnd(_Record):
         return {"record": self.TYPE, "wall_t": _r(self.wall_t)}
 
 
-Record = Union[SessionHeader, RepStart, FrameSample, ButtonPress, Throw, RepEvent, SessionEnd]
+Record = Union[SessionHeader, RepStart, FrameSample, ButtonPress, Throw, RepEvent, RepOutcome, ModelTracks,
+               SessionEnd]
 RECORD_TYPES: dict[str, type] = {c.TYPE: c for c in (SessionHeader, RepStart, FrameSample, ButtonPress, Throw,
-                                                      RepEvent, SessionEnd)}
+                                                      RepEvent, RepOutcome, ModelTracks, SessionEnd)}
 _V1_KINDS: dict[str, type] = {"session": SessionHeader, "rep": RepStart, "f": FrameSample, "ev": RepEvent,
                               "end": SessionEnd}
 

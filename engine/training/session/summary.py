@@ -11,8 +11,8 @@ import numpy as np
 from replay.play import Play
 
 from ..gaze_metrics import GazeTracker
-from ..scoring import score_rep
-from .records import FrameSample, RepEvent, RepStart, Throw
+from ..scoring import real_qb, score_rep
+from .records import FrameSample, RepEvent, RepOutcome, RepStart, Throw
 from .stream import StreamContents
 
 PlayLoader = Callable[[str], Play]
@@ -61,10 +61,17 @@ def rep_summary(contents: StreamContents, rec: RepStart, load_play: PlayLoader,
     chosen = int(throws[0].nfl_id) if throws and outcome == "throw" else None
     receivers = [int(r.nfl_id) for r in rec.receivers]
     gaze = rep_gaze(frames, receivers, throw_t, end.play_t if end else None, chosen)
-    play = load_play(rec.play_ref)
+    recorded = load_play(rec.play_ref)
+    play = shown_play(recorded, rec)
     score = score_rep(play, outcome=outcome if outcome in ("throw", "sack", "no_throw") else "no_throw",
                       throw_t=throw_t, chosen=chosen, cp_fn=cp_fn)
-    score["outcome"] = outcome
+    if play is not recorded:  # what the real QB did is on the recording, not on the model's play
+        score["real"] = real_qb(recorded, cp_fn or _cp_at)
+    res = next(iter(contents.of_type(RepOutcome, n)), None)
+    score["outcome"] = res.result if res is not None and outcome == "throw" else outcome
+    if res is not None and res.nfl_id is not None:
+        score["ball"] = {"catch": res.catch, "t_arrive": res.t_arrive, "separation": res.separation,
+                         "p_complete": res.p_complete, "p_intercept": res.p_intercept}
     walls = [f.wall_t for f in frames]
     fps = (len(walls) - 1) / (walls[-1] - walls[0]) if len(walls) > 1 and walls[-1] > walls[0] else None
     return {
@@ -74,7 +81,31 @@ def rep_summary(contents: StreamContents, rec: RepStart, load_play: PlayLoader,
         "frames": len(frames), "fps": None if fps is None else round(fps, 1),
         "receivers": [r.to_record() for r in rec.receivers],
         "players": {str(k): v for k, v in rec.players.items()}, "score": score, "gaze": gaze,
-    }
+    } | ({} if rec.seed is None else {  # sessions recorded before the continuation model have neither
+        "model_from_t": model_from(rec, throw_t, end.play_t if end else None), "seed": rec.seed})
+
+
+def _cp_at(play: Play, t: float) -> dict[int, float]:
+    from engine.cp import cp_at
+    return cp_at(play, t)
+
+
+def shown_play(play: Play, rec: RepStart) -> Play:
+    """The play the trainee was shown while he held the ball: rebuilt from the recorded seed (the continuation
+    is deterministic), or the recording when the rep had no model."""
+    if rec.seed is None or rec.model_from_t is None:
+        return play
+    from ..consequences import departure_play
+    return departure_play(play, rec.seed)[0]
+
+
+def model_from(rec: RepStart, throw_t: float | None, end_t: float | None) -> float | None:
+    """When the continuation model took over: the trainee's throw or the real release, whichever came first
+    (None: it never did - a rep that ended before either)."""
+    times = [t for t in (throw_t, rec.model_from_t) if t is not None]
+    if not times or (throw_t is None and end_t is not None and end_t < min(times)):
+        return None
+    return round(min(times), 4)
 
 
 def totals(reps: list[dict[str, Any]]) -> dict[str, Any]:
@@ -82,8 +113,11 @@ def totals(reps: list[dict[str, Any]]) -> dict[str, Any]:
     def mean(values):
         v = [x for x in values if x is not None]
         return round(sum(v) / len(v), 4) if v else None
-    throws = [r for r in reps if r["score"]["outcome"] == "throw"]
-    return {"reps": len(reps), "throws": len(throws),
+    throws = [r for r in reps if r["score"]["decision_t"] is not None]
+    results = {} if not any("seed" in r for r in reps) else {
+        "completions": sum(r["score"]["outcome"] == "complete" for r in throws),
+        "interceptions": sum(r["score"]["outcome"] == "intercepted" for r in throws)}
+    return {"reps": len(reps), "throws": len(throws), **results,
             "sacks": sum(r["score"]["outcome"] == "sack" for r in reps),
             "no_throws": sum(r["score"]["outcome"] == "no_throw" for r in reps),
             "best_choice": sum(r["score"]["chosen"] == r["score"]["best"] for r in throws),
@@ -117,8 +151,9 @@ def summary_text(summary: dict[str, Any]) -> str:
     for rep in summary["reps"]:
         s, g = rep["score"], rep["gaze"]
         out.append(f"rep {rep['rep']}: {rep['key']} {rep['title']}")
-        if s["outcome"] == "throw":
-            out.append(f"  threw to {receiver_name(rep, s['chosen'])} at {s['decision_t']:.2f} s: "
+        if s["decision_t"] is not None:
+            out.append(f"  {s['outcome'].replace('_', ' ').upper()}: threw to {receiver_name(rep, s['chosen'])} at "
+                       f"{s['decision_t']:.2f} s: "
                        f"CP {s['cp_chosen']:.2f}"
                        f"; best {receiver_name(rep, s['best'])} CP {s['cp_best']:.2f}; quality {s['quality']:+.2f}")
         elif s["outcome"] == "sack":
