@@ -90,7 +90,8 @@ def _matches(s: dict[str, Any], args: argparse.Namespace) -> bool:
 def run_plays(args: argparse.Namespace) -> int:
     store = PlayStore(args.store)
     index = store.index()
-    rows = [s for s in sorted(index.values(), key=lambda s: (s["game_id"], s["play_id"])) if _matches(s, args)]
+    rows = [{k: v for k, v in s.items() if k != "file"}  # the file stamp is the index's own bookkeeping
+            for s in sorted(index.values(), key=lambda s: (s["game_id"], s["play_id"])) if _matches(s, args)]
     for problem in store.problems:
         print(f"warning: {problem}", file=sys.stderr)
     if args.json:
