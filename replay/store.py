@@ -23,6 +23,7 @@ import numpy as np
 from .atomic import write_atomic
 from .errors import StoreError
 from .play import ROSTER_FIELDS, TRACK_FIELDS, Play, PlayMeta, Roster
+from .quality import usable_share
 
 FORMAT = "qbvr-play"
 VERSION = 1
@@ -175,6 +176,7 @@ def summary(play: Play) -> dict[str, Any]:
         "game_clock": m.game_clock, "down": m.down, "distance": m.distance, "play_type": m.play_type,
         "pass_result": m.pass_result, "description": m.description, "source_format": m.source_format,
         "n_frames": play.n_frames, "n_players": play.n_players, "flags": sorted(play.flags),
+        "usable_share": round(usable_share(play), 4),
     }
 
 
@@ -329,6 +331,19 @@ class PlayStore:
             except OSError:
                 continue
         return removed
+
+    def usable_share(self, key: str, entries: dict[str, dict[str, Any]] | None = None) -> float | None:
+        """The stored copy's share of usable player-frames (from the index when it has it), None when the store
+        has no readable copy of the play."""
+        e = (entries or {}).get(key)
+        if isinstance(e, dict) and isinstance(e.get("usable_share"), (int, float)):
+            return float(e["usable_share"])
+        if not self.path_for(key).exists():
+            return None
+        try:
+            return usable_share(self.load(key))
+        except StoreError:
+            return None  # a corrupt stored copy is no reason to refuse a readable one
 
     def iter_plays(self) -> Iterator[Play]:
         for key in self.keys():
