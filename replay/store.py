@@ -20,8 +20,9 @@ from typing import Any, Iterator
 import msgpack
 import numpy as np
 
-from .atomic import write_atomic
-from .errors import StoreError
+from .atomic import MAX_READ_BYTES, file_kind, write_atomic
+from .atomic import read_regular as atomic_read_regular
+from .errors import InputError, StoreError
 from .play import ROSTER_FIELDS, TRACK_FIELDS, Play, PlayMeta, Roster
 from .quality import usable_share
 
@@ -30,7 +31,7 @@ VERSION = 1
 SUFFIX = ".qbplay"
 INDEX_NAME = "index.json"
 _NUMERIC_KINDS = "biuf"
-MAX_FILE_BYTES = 1 << 30  # no play file (or index) is anywhere near 1 GiB; a bigger one is not ours
+MAX_FILE_BYTES = MAX_READ_BYTES  # no play file (or index) comes near 1 GiB; a bigger one is not ours
 STALE_TMP_S = 120.0  # a temp file of an atomic write this old belongs to a writer that died
 
 
@@ -134,36 +135,11 @@ def _check_meta(meta: dict) -> None:
 
 
 def read_regular(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file. A FIFO, device or directory of that name is refused without blocking (a FIFO
-    would hang a plain read), and so is a file over `limit` bytes. Raises StoreError naming the path."""
-    path = Path(path)
+    """`replay.atomic.read_regular` with its InputError as a StoreError (FileNotFoundError passes through)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise
-    except OSError as e:
-        raise StoreError(f"{path}: cannot be read ({e.strerror})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise StoreError(f"{path}: is {_kind(st.st_mode)}, not a regular file; skipped")
-        if st.st_size > limit:
-            raise StoreError(f"{path}: {st.st_size} bytes, more than the {limit} a store file may have; skipped")
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read(limit + 1)
-    except OSError as e:
-        raise StoreError(f"{path}: cannot be read ({e.strerror})") from None
-    finally:
-        os.close(fd)
-
-
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
-                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return name
-    return "a special file"
+        return atomic_read_regular(path, limit)
+    except InputError as e:
+        raise StoreError(str(e)) from None
 
 
 def summary(play: Play) -> dict[str, Any]:
@@ -258,7 +234,7 @@ class PlayStore:
                 self.problems.append(f"{p}: {e}; skipped")
                 continue
             if not stat.S_ISREG(st.st_mode):
-                self.problems.append(f"{p}: is {_kind(st.st_mode)}, not a play file; skipped")
+                self.problems.append(f"{p}: is {file_kind(st.st_mode)}, not a play file; skipped")
                 continue
             found[key] = (p, st)
         return found

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.training.launch import BACKENDS, default_sessions_dir
+from replay.errors import QbvrError
 
 from .data import add_store_arg
 
@@ -91,7 +92,12 @@ def run_report(args: argparse.Namespace) -> int:
         return cache[ref]
 
     summary = summarize(contents, load)
-    if read_summary(args.session) != json.loads(json.dumps(summary, default=str)):
+    try:
+        stored = read_summary(args.session)
+    except QbvrError as e:
+        print(f"warning: {e}; rewritten from the stream", file=sys.stderr)
+        stored = None
+    if stored != json.loads(json.dumps(summary, default=str)) and Path(args.session).is_dir():
         write_summary(args.session, summary)  # written (or refreshed) from the stream
     if args.json:
         json.dump(summary, sys.stdout, indent=1, default=str)
