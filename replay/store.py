@@ -218,6 +218,9 @@ class PlayStore:
     def _play_files(self) -> dict[str, tuple[Path, os.stat_result]]:
         """key -> (path, stat) of every regular play file; odd names and non-files go to `problems`."""
         found: dict[str, tuple[Path, os.stat_result]] = {}
+        if self.root.exists() and not self.root.is_dir():
+            self.problems.append(f"{self.root}: the store is not a directory")
+            return found
         try:
             paths = sorted(self.root.glob(f"*{SUFFIX}"))
         except OSError as e:

@@ -6,12 +6,12 @@ import argparse
 import math
 import re
 import sys
-from pathlib import Path
 
 from replay.errors import QbvrError
 from replay.store import PlayStore, parse_key
 from scenes.cameras import CAMERAS
 
+from .argtypes import out_dir, out_file, positive_float
 from .data import add_store_arg
 
 DESCRIPTION = """Review a stored play in 3D.
@@ -51,9 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="time of the screenshot / start of the window: an event (ball_snap, pass_forward...) or "
                    "seconds from the snap (default: ball_snap)")
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--screenshot", metavar="OUT.png", type=Path, help="write one frame and exit")
-    out.add_argument("--frames", metavar="DIR", type=Path, help="write a PNG sequence and exit")
-    p.add_argument("--fps", type=float, default=10.0, help="frames per second of play time for --frames (default 10)")
+    out.add_argument("--screenshot", metavar="OUT.png", type=out_file, help="write one frame and exit")
+    out.add_argument("--frames", metavar="DIR", type=out_dir, help="write a PNG sequence and exit")
+    p.add_argument("--fps", type=positive_float, default=10.0,
+                   help="frames per second of play time for --frames (default 10)")
     p.add_argument("--from", dest="t_from", metavar="EVENT|SECONDS", help="start of --frames (default: first frame)")
     p.add_argument("--to", dest="t_to", metavar="EVENT|SECONDS", help="end of --frames (default: last frame)")
     p.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH", help="image size (default 1280x720)")
