@@ -42,7 +42,7 @@ class TrackingJob:
     tables: Tables
 
 
-def plan(paths: list[str | os.PathLike]) -> tuple[list[TrackingJob], list[tuple[str, str]]]:
+def plan(paths: list[str | os.PathLike]) -> tuple[list[TrackingJob], list[tuple[str, str | InputError]]]:
     """Tracking tables to read, each with the companion tables found beside it (same folder or zip), falling
     back to companions given anywhere on the command line."""
     sources = expand(paths)
@@ -51,7 +51,14 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[TrackingJob], list[tuple[
     anywhere: dict[str, Source] = {}
     ignored = []
     for src in sources:
-        kind, what = classify(src)
+        try:
+            kind, what = classify(src)
+        except InputError as e:  # one unreadable file never stops the folder; import_paths reports it as skipped
+            ignored.append((str(src), e))
+            continue
+        except Exception as e:  # noqa: BLE001 - e.g. a header field over the csv module's limit: not our table
+            ignored.append((str(src), f"not a table qbvr can read ({type(e).__name__}: {str(e)[:120]})"))
+            continue
         if kind == "tracking":
             tracking.append((src, what))
         elif kind == "companion":
@@ -96,7 +103,8 @@ def import_paths(paths: list[str | os.PathLike], store: PlayStore, *,
     except InputError as e:
         out.skipped.append((str(e.path), str(e)))
         return out
-    out.ignored.extend(ignored)
+    for what, why in ignored:
+        (out.skipped if isinstance(why, InputError) else out.ignored).append((what, str(why)))
     run = _Run(store, out, force, progress, sum(j.source.stored_size for j in jobs) or 1)
     try:
         for job in jobs:
@@ -141,6 +149,11 @@ class _Run:
                                       len(out.imported))
             except InputError as e:
                 out.skipped.append((str(job.source), str(e)))
+            except StoreWriteError:
+                raise
+            except Exception as e:  # noqa: BLE001 - a reader tripped on content it did not expect: that file only
+                out.skipped.append((str(job.source), f"content this reader did not expect ({type(e).__name__}: "
+                                    f"{str(e)[:200]}); the file's remaining plays were not read"))
             out.warnings.extend(str(w.message) for w in caught
                                 if not issubclass(w.category, (ResourceWarning, DeprecationWarning, RuntimeWarning)))
         self.done_before += job.source.stored_size
