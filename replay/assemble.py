@@ -20,6 +20,7 @@ import pandas as pd
 from .errors import PlayError
 from .events import LIVE_END_EVENTS, PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
 from .play import DEFENSIVE_LINE, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play, PlayMeta, Roster
+from .quality import MAX_FRAMES_PER_PLAY, MAX_PLAYERS_PER_PLAY
 from .roles import infer_passer
 from .teams import canonical_team
 
@@ -78,6 +79,9 @@ def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
     if len(fids) == 0:
         raise PlayError(key, ctx.path, "has no rows")
     f0, f1 = int(fids.min()), int(fids.max())
+    if f1 - f0 + 1 > MAX_FRAMES_PER_PLAY:  # checked before anything is allocated from the span
+        raise PlayError(key, ctx.path, f"frames {f0}..{f1} span {f1 - f0 + 1:,} frames, over the limit of "
+                        f"{MAX_FRAMES_PER_PLAY:,} per play (a frame number is wrong)")
     frame_id = np.arange(f0, f1 + 1, dtype=np.int32)
     F = len(frame_id)
     fi = fids - f0
@@ -94,6 +98,8 @@ def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
     P = len(ids)
     if P == 0:
         raise PlayError(key, ctx.path, "has no player rows")
+    if P > MAX_PLAYERS_PER_PLAY:
+        raise PlayError(key, ctx.path, f"{P} players, over the limit of {MAX_PLAYERS_PER_PLAY} per play")
     pfi = fi[~is_ball]
     arrays: dict[str, np.ndarray] = {}
     for c in TRACK_COLUMNS:

@@ -4,6 +4,10 @@ A player-frame is *usable* when its x and y are finite and within `OFF_FIELD_MAR
 the sidelines and in the bench area are a few yards out; tens of yards out, or infinite, is a broken source).
 Unusable positions are set to NaN and flagged, exactly like a position the source lacks.
 
+Limits checked before a play's arrays are allocated (a play over one is skipped with its reason, the rest of its
+file imports): its frames from first to last at most `MAX_FRAMES_PER_PLAY`, its players at most
+`MAX_PLAYERS_PER_PLAY`. One row with frame number 2e9 would otherwise ask for 2e9 x players floats.
+
 The replace rule: a play is stored when it has at least one usable player-frame and, if the store already holds
 that play, when its usable share is at least `MIN_SHARE_OF_STORED` of the stored copy's. Otherwise it is refused,
 the stored file is left untouched, and the reason is reported; `qbvr import --force` lifts the second condition
@@ -17,6 +21,8 @@ import numpy as np
 from .field_frame import FIELD
 from .play import TRACK_FIELDS, Play
 
+MAX_FRAMES_PER_PLAY = 20_000  # 33 min at 10 Hz; a real play is under 400 frames, a whole NGS highlight < 2,000
+MAX_PLAYERS_PER_PLAY = 60  # 22 on the field; a few substitutes tracked in passing, never dozens more
 OFF_FIELD_MARGIN = 20.0  # yd beyond the end lines and sidelines still taken as a real position
 MIN_SHARE_OF_STORED = 0.5  # a new copy must keep at least half the stored copy's usable share to replace it
 ABSURD_FLAG = "absurd_positions"

@@ -59,3 +59,32 @@ def test_header_field_of_200kb_is_skipped_and_the_folder_imports(tmp_path):
     proc = _import_limited(tmp_path, folder)
     assert proc.returncode == 0 and "imported 1 plays" in proc.stdout and "notes.csv" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_frame_span_over_the_limit_is_skipped_by_its_reason_not_by_memory(tmp_path):
+    """Without any memory limit the play is refused by the documented frame limit, before allocation."""
+    from replay.importer import import_paths
+    from replay.quality import MAX_FRAMES_PER_PLAY
+    from replay.store import PlayStore
+
+    df = ngs_frame(play_id=1)
+    df.loc[df.index[40], "frame"] = 2_000_000_000
+    bad = write_tsv(df, tmp_path / "bad.tsv")
+    good = write_tsv(ngs_frame(play_id=2), tmp_path / "good.tsv")
+    result = import_paths([bad, good], PlayStore(tmp_path / "store"))
+    assert result.imported == ["2099010100:2"]
+    (key, why), = result.skipped
+    assert key == "2099010100:1" and f"{MAX_FRAMES_PER_PLAY:,}" in why and "bad.tsv" in why
+
+
+def test_more_players_than_the_limit_is_skipped(tmp_path):
+    from replay.importer import import_paths
+    from replay.quality import MAX_PLAYERS_PER_PLAY
+    from replay.store import PlayStore
+
+    df = ngs_frame(play_id=1)
+    players = df.nflId.notna()
+    df.loc[players, "nflId"] = df.loc[players, "nflId"] + (df.index[players] % 4) * 100_000  # 88 "players"
+    result = import_paths([write_tsv(df, tmp_path / "many.tsv")], PlayStore(tmp_path / "store"))
+    assert not result.imported
+    assert any(f"limit of {MAX_PLAYERS_PER_PLAY}" in why for _, why in result.skipped)
