@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import os
+import warnings
 import zipfile
 import zlib
 from contextlib import contextmanager
@@ -207,17 +208,25 @@ def read_chunks(src: Source, *, usecols: list[str] | None = None, numeric: tuple
             chunk["_line"] = np.arange(line, line + len(chunk))
             for c in numeric:
                 if c in chunk and chunk[c].dtype.kind not in "biuf":
-                    conv = pd.to_numeric(chunk[c], errors="coerce")
-                    bad = conv.isna() & chunk[c].notna()
-                    if bad.any():
-                        k = int(np.flatnonzero(bad.to_numpy())[0])
-                        raise InputError(src, f"value {chunk[c].iloc[k]!r} is not a number", line=line + k,
-                                         column=c, expected="a number")
-                    chunk[c] = conv
+                    chunk[c] = _numbers_or_missing(chunk[c], src, line, c)
             line += len(chunk)
             yield chunk
     finally:
         fh.close()
+
+
+def _numbers_or_missing(col: pd.Series, src: Source, line: int, name: str) -> pd.Series:
+    """The column as numbers; a cell that is not one is treated as missing and reported (file, line, column,
+    value) as a warning, so one bad cell costs at most that value, never the other plays of the file."""
+    conv = pd.to_numeric(col, errors="coerce")
+    bad = conv.isna() & col.notna()
+    if bad.any():
+        k = int(np.flatnonzero(bad.to_numpy())[0])
+        more = int(bad.sum()) - 1
+        warnings.warn(str(InputError(src, f"value {col.iloc[k]!r} is not a number"
+                                     + (f" (and {more} more in this column)" if more else "")
+                                     + "; treated as missing", line=line + k, column=name)), stacklevel=3)
+    return conv
 
 
 @contextmanager

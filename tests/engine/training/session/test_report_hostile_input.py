@@ -86,9 +86,19 @@ def test_fifo_summary_does_not_hang(session, tmp_path, capsys):
 def test_out_pointing_at_a_file_is_one_line(session, tmp_path, capsys):
     s = _copy(session, tmp_path)
     (tmp_path / "afile").write_text("x")
-    assert main(["report", str(s), "--out", str(tmp_path / "afile")]) == 2
+    with pytest.raises(SystemExit) as e:  # refused as a usage error before anything is read
+        main(["report", str(s), "--out", str(tmp_path / "afile")])
     err = capsys.readouterr().err
-    assert err.startswith("qbvr: error:") and "afile" in err and "Traceback" not in err
+    assert e.value.code == 2 and "afile exists and is not a directory" in err and "Traceback" not in err
+
+
+def test_plot_folder_that_cannot_be_made_is_one_line(session, tmp_path):
+    from engine.training.session.report import write_report
+    from replay.errors import InputError
+    (tmp_path / "afile").write_text("x")
+    contents = read_stream(session)
+    with pytest.raises(InputError, match="cannot make the plot folder"):
+        write_report(summarize(contents, load_play_ref), contents, load_play_ref, tmp_path / "afile")
 
 
 def test_rep_record_with_missing_fields_reports_what_was_recorded(session, tmp_path, capsys):
