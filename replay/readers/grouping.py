@@ -25,7 +25,9 @@ def group_plays(chunks: Iterator[pd.DataFrame], game_col: str, play_col: str, so
             bad = pd.to_numeric(chunk[col], errors="coerce").isna()
             if bad.any():  # a row whose play cannot be told is dropped and named; every other row still counts
                 k = int(bad.to_numpy().nonzero()[0][0])
-                warnings.warn(str(InputError(source, f"value {chunk[col].iloc[k]!r} is not an id; "
+                v = chunk[col].iloc[k]
+                shown = "an empty cell" if pd.isna(v) else f"value {v!r}"
+                warnings.warn(str(InputError(source, f"{shown} is not an id; "
                                              f"{int(bad.sum())} row(s) without a usable id skipped",
                                              line=int(chunk["_line"].iloc[k]), column=col)), stacklevel=2)
                 chunk = chunk[~bad.to_numpy()]

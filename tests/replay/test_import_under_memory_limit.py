@@ -88,3 +88,51 @@ def test_more_players_than_the_limit_is_skipped(tmp_path):
     result = import_paths([write_tsv(df, tmp_path / "many.tsv")], PlayStore(tmp_path / "store"))
     assert not result.imported
     assert any(f"limit of {MAX_PLAYERS_PER_PLAY}" in why for _, why in result.skipped)
+
+
+def _bdb_companions(folder: Path) -> dict[str, bytes]:
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent / "readers"))
+    from test_bdb import base, bdb2021_files
+    rows, info = base()
+    files = bdb2021_files(rows, info)
+    return {n: df.to_csv(index=False).encode() for n, df in files.items()}
+
+
+def test_zip_member_with_an_endless_line_is_refused_in_bounded_memory(tmp_path):
+    """A 3 MB zip whose tracking member is one 768 MiB "line": refused as it streams (1.7 GB RSS before)."""
+    import zipfile
+    files = _bdb_companions(tmp_path)
+    week = files.pop("week1.csv")
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+        with z.open("week1.csv", "w", force_zip64=True) as f:
+            f.write(week.splitlines(keepends=True)[0])
+            block = b"a" * (16 << 20)
+            for _ in range(48):
+                f.write(block)
+    proc = _import_limited(tmp_path, path)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "a line longer than 1,048,576 bytes" in proc.stdout and "week1.csv" in proc.stdout
+
+
+def test_zip_bomb_of_valid_rows_is_refused_by_its_expansion(tmp_path):
+    import zipfile
+
+    from replay.sources import MAX_EXPANSION
+    files = _bdb_companions(tmp_path)
+    week = files.pop("week1.csv").splitlines(keepends=True)
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+        with z.open("week1.csv", "w", force_zip64=True) as f:
+            f.write(week[0])
+            block = week[1] * ((8 << 20) // len(week[1]))
+            for _ in range(40):  # 320 MiB of one repeated row, ~1 MB compressed
+                f.write(block)
+    proc = _import_limited(tmp_path, path)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert f"more than {MAX_EXPANSION} times its stored size" in proc.stdout
