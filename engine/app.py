@@ -11,6 +11,7 @@ upload); the frame loop around it (`run_loop`) paces real time, reads input and 
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -115,16 +116,23 @@ def render_at(view: PlayView, t: float) -> np.ndarray:
     return view.renderer.screenshot()
 
 
+def _finite(t: float, given: object) -> float:
+    from replay.errors import QbvrError
+    if not math.isfinite(t):
+        raise QbvrError(f"time {given!r} is not a finite number of seconds from the snap (or an event name)")
+    return t
+
+
 def resolve_time(play: Play, at: str | float | None) -> float:
     """Play time of `at`: an event name (first occurrence), seconds from the snap, or None for the snap."""
     from replay.errors import QbvrError
     if at is None:
         return play.event_time("ball_snap") or 0.0
     if isinstance(at, (int, float)):
-        return float(at)
+        return _finite(float(at), at)
     s = str(at).strip()
     try:
-        return float(s)
+        return _finite(float(s), at)
     except ValueError:
         pass
     t = play.event_time(s)

@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     except QbvrError as e:
         print(f"qbvr: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # a full disk, a read-only or missing folder, a directory where a file goes: one line
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"qbvr: error: {where}{e.strerror or e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("qbvr: interrupted", file=sys.stderr)
         return 130

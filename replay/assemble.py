@@ -20,6 +20,7 @@ import pandas as pd
 from .errors import PlayError
 from .events import LIVE_END_EVENTS, PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
 from .play import DEFENSIVE_LINE, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play, PlayMeta, Roster
+from .quality import MAX_FRAMES_PER_PLAY, MAX_PLAYERS_PER_PLAY
 from .roles import infer_passer
 from .rows import PLAYER_COLUMNS, TRACK_COLUMNS, conform
 from .teams import canonical_team
@@ -136,6 +137,9 @@ def _grid(rows: pd.DataFrame, ctx: PlayContext, flags: dict[str, str]) -> _Grid:
     if len(fids) == 0:
         raise PlayError(key, ctx.path, "has no rows")
     f0, f1 = int(fids.min()), int(fids.max())
+    if f1 - f0 + 1 > MAX_FRAMES_PER_PLAY:  # checked before anything is allocated from the span
+        raise PlayError(key, ctx.path, f"frames {f0}..{f1} span {f1 - f0 + 1:,} frames, over the limit of "
+                        f"{MAX_FRAMES_PER_PLAY:,} per play (a frame number is wrong)")
     frame_id = np.arange(f0, f1 + 1, dtype=np.int32)
     fi = fids - f0
     missing_frames = len(frame_id) - len(np.unique(fi))
@@ -148,6 +152,8 @@ def _grid(rows: pd.DataFrame, ctx: PlayContext, flags: dict[str, str]) -> _Grid:
     ids, pcol = np.unique(prow["nfl_id"].to_numpy(np.float64).astype(np.int64), return_inverse=True)
     if len(ids) == 0:
         raise PlayError(key, ctx.path, "has no player rows")
+    if len(ids) > MAX_PLAYERS_PER_PLAY:
+        raise PlayError(key, ctx.path, f"{len(ids)} players, over the limit of {MAX_PLAYERS_PER_PLAY} per play")
     return _Grid(frame_id=frame_id, fi=fi, is_ball=is_ball, ids=ids, pcol=pcol)
 
 

@@ -43,3 +43,17 @@ class PlayError(QbvrError):
 
 class StoreError(QbvrError):
     """A play file in the store is missing, truncated or corrupt."""
+
+
+def undecodable_line(path: object, encoding: str = "utf-8") -> tuple[int, int] | None:
+    """(1-based line, byte value) of the first line of a text file (gzip when named .gz) that is not valid
+    `encoding`, None when every line decodes: what a decode error needs to name the right line."""
+    import gzip
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError as e:
+                return n, raw[e.start]
+    return None

@@ -11,11 +11,12 @@ from typing import Callable, Iterator
 
 from .errors import InputError, PlayError
 from .play import Play
+from .quality import drop_absurd, refusal, usable_share
 from .readers.base import Reader
 from .readers.detect import classify
 from .readers.tables import Tables
 from .sources import ByteCounter, Source, expand
-from .store import PlayStore, summary
+from .store import PlayStore, StoreWriteError, summary
 
 INDEX_EVERY = 50  # plays between index updates while streaming
 
@@ -28,6 +29,7 @@ class ImportSummary:
     ignored: list[tuple[str, str]] = field(default_factory=list)  # files that are not tables qbvr reads
     files: int = 0
     rows: int = 0
+    stopped: str | None = None  # why the import stopped early (full disk, read-only store)
 
     @property
     def ok(self) -> bool:
@@ -41,7 +43,7 @@ class TrackingJob:
     tables: Tables
 
 
-def plan(paths: list[str | os.PathLike]) -> tuple[list[TrackingJob], list[tuple[str, str]]]:
+def plan(paths: list[str | os.PathLike]) -> tuple[list[TrackingJob], list[tuple[str, str | InputError]]]:
     """Tracking tables to read, each with the companion tables found beside it (same folder or zip), falling
     back to companions given anywhere on the command line."""
     sources = expand(paths)
@@ -50,7 +52,14 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[TrackingJob], list[tuple[
     anywhere: dict[str, Source] = {}
     ignored = []
     for src in sources:
-        kind, what = classify(src)
+        try:
+            kind, what = classify(src)
+        except InputError as e:  # one unreadable file never stops the folder; import_paths reports it as skipped
+            ignored.append((str(src), e))
+            continue
+        except Exception as e:  # noqa: BLE001 - e.g. a header field over the csv module's limit: not our table
+            ignored.append((str(src), f"not a table qbvr can read ({type(e).__name__}: {str(e)[:120]})"))
+            continue
         if isinstance(what, Reader):
             tracking.append((src, what))
         elif kind == "companion":
@@ -84,21 +93,45 @@ def iter_plays(paths: list[str | os.PathLike], **opts) -> Iterator[Play | PlayEr
 
 def import_paths(paths: list[str | os.PathLike], store: PlayStore, *,
                  progress: Callable[[int, int, int], None] | None = None,
-                 chunk_rows: int | None = None) -> ImportSummary:
+                 chunk_rows: int | None = None, force: bool = False) -> ImportSummary:
     """Import every play the paths hold into `store`. One bad play is skipped with its reason; a bad file
-    stops only that file. `progress(done_bytes, total_bytes, plays)` is called as plays arrive."""
+    stops only that file; a play that would replace a better stored copy is refused (`replay.quality`) unless
+    `force`; a store that cannot be written stops the import (`stopped`). `progress(done_bytes, total_bytes,
+    plays)` is called as plays arrive."""
     out = ImportSummary()
     try:
         jobs, ignored = plan(paths)
     except InputError as e:
         out.skipped.append((str(e.path), str(e)))
         return out
-    out.ignored.extend(ignored)
-    total = sum(j.source.stored_size for j in jobs) or 1
-    done_before = 0
-    pending: list[dict] = []
-    seen: dict[str, str] = {}
-    for job in jobs:
+    for what, why in ignored:
+        (out.skipped if isinstance(why, InputError) else out.ignored).append((what, str(why)))
+    run = _Run(store, out, force, progress, sum(j.source.stored_size for j in jobs) or 1)
+    try:
+        for job in jobs:
+            run.job(job, chunk_rows)
+    except StoreWriteError as e:
+        out.stopped = f"{e}; import stopped, the plays stored before are kept"
+    try:
+        run.flush()
+    except StoreWriteError:
+        pass  # the index is a cache: the next listing rebuilds what is missing
+    return out
+
+
+class _Run:
+    """The state of one import: the store's index (for the replace rule), pending index entries, progress."""
+
+    def __init__(self, store: PlayStore, out: ImportSummary, force: bool,
+                 progress: Callable[[int, int, int], None] | None, total: int):
+        self.store, self.out, self.force, self.progress, self.total = store, out, force, progress, total
+        self.known = store.index()
+        self.pending: list[dict] = []
+        self.seen: dict[str, str] = {}
+        self.done_before = 0
+
+    def job(self, job: TrackingJob, chunk_rows: int | None) -> None:
+        out = self.out
         out.files += 1
         counter = ByteCounter()
         opts = {"progress": counter}
@@ -110,27 +143,52 @@ def import_paths(paths: list[str | os.PathLike], store: PlayStore, *,
                 for item in job.reader.read(job.source, job.tables, **opts):
                     if isinstance(item, PlayError):
                         out.skipped.append((item.key, item.problem + f" ({item.path})"))
-                        continue
-                    store.save(item, update_index=False)
-                    pending.append(summary(item))
-                    if item.key in seen:
-                        out.warnings.append(f"play {item.key} is in both {seen[item.key]} and {job.source}; "
-                                            "the copy from the latter is stored")
                     else:
-                        out.imported.append(item.key)
-                    seen[item.key] = str(job.source)
-                    if len(pending) >= INDEX_EVERY:
-                        store.update_index(pending)
-                        pending = []
-                    if progress:
-                        progress(done_before + min(counter.n, job.source.stored_size), total, len(out.imported))
+                        self.take(item, str(job.source))
+                    if self.progress:
+                        self.progress(self.done_before + min(counter.n, job.source.stored_size), self.total,
+                                      len(out.imported))
             except InputError as e:
                 out.skipped.append((str(job.source), str(e)))
+            except StoreWriteError:
+                raise
+            except Exception as e:  # noqa: BLE001 - a reader tripped on content it did not expect: that file only
+                out.skipped.append((str(job.source), f"content this reader did not expect ({type(e).__name__}: "
+                                    f"{str(e)[:200]}); the file's remaining plays were not read"))
             out.warnings.extend(str(w.message) for w in caught
-                                if not issubclass(w.category, (ResourceWarning, DeprecationWarning)))
-        done_before += job.source.stored_size
-        if progress:
-            progress(done_before, total, len(out.imported))
-    if pending:
-        store.update_index(pending)
-    return out
+                                if not issubclass(w.category, (ResourceWarning, DeprecationWarning, RuntimeWarning)))
+        self.done_before += job.source.stored_size
+        if self.progress:
+            self.progress(self.done_before, self.total, len(out.imported))
+
+    def take(self, play: Play, source: str) -> None:
+        """Store one play unless the replace rule refuses it; a fatal write error propagates."""
+        drop_absurd(play)
+        share = usable_share(play)
+        why = refusal(share, self.store.usable_share(play.key, self.known), force=self.force)
+        if why:
+            self.out.skipped.append((play.key, f"{why} ({source})"))
+            return
+        try:
+            self.store.save(play, update_index=False)
+        except StoreWriteError as e:
+            if e.fatal:
+                raise
+            self.out.skipped.append((play.key, str(e)))
+            return
+        s = summary(play)
+        self.known[play.key] = s
+        self.pending.append(s)
+        if play.key in self.seen:
+            self.out.warnings.append(f"play {play.key} is in both {self.seen[play.key]} and {source}; "
+                                     "the copy from the latter is stored")
+        else:
+            self.out.imported.append(play.key)
+        self.seen[play.key] = source
+        if len(self.pending) >= INDEX_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            pending, self.pending = self.pending, []
+            self.store.update_index(pending)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_atomic
-from .errors import InputError, StoreError
+from .errors import InputError, StoreError, undecodable_line
 from .field_frame import FIELD, YARD
 from .fusion import fuse_root
 from .gapfill import PosePrior, fill_gaps
@@ -74,7 +74,10 @@ def read_pose(path: str | Path, *, fps: float = 60.0, min_confidence: float = MI
 def _read_csv(path: Path, fps: float, min_conf: float, skel: Skeleton) -> dict[str, PoseStream]:
     try:
         df = pd.read_csv(path, dtype={"joint": str})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as e:
+    except UnicodeDecodeError:
+        line, byte = undecodable_line(path) or (None, 0)
+        raise InputError(path, f"not UTF-8 text (byte 0x{byte:02x})", line=line, expected="a UTF-8 CSV") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as e:
         raise InputError(path, f"cannot read as CSV: {str(e).splitlines()[0]}") from None
     df.columns = [str(c).strip() for c in df.columns]
     missing = [c for c in REQUIRED if c not in df.columns]

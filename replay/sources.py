@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import os
+import warnings
 import zipfile
 import zlib
 from contextlib import contextmanager
@@ -26,6 +27,9 @@ from .errors import InputError
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".gz")
 DEFAULT_CHUNK_ROWS = 400_000
 NA_VALUES = ["", "NA", "N/A", "NaN", "nan", "NULL", "null"]  # not "None": an event name placeholder handled later
+MAX_LINE_BYTES = 1 << 20  # no tracking row comes near 1 MiB; a longer "line" would be read whole into memory
+MAX_EXPANSION = 200  # decompressed / stored bytes: CSV compresses 5-20x, a zip bomb thousands of times
+EXPANSION_GRACE = 64 << 20  # the ratio is judged only after this many decompressed bytes
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,12 @@ class Source:
         """A binary stream of the table's (decompressed) bytes; `progress` counts the stored bytes consumed."""
         if self.member:
             z = zipfile.ZipFile(self.path)
+            info = z.getinfo(self.member)
             raw = z.open(self.member)
-            stream = _Counted(raw, progress, z.getinfo(self.member)) if progress else raw
+            stream = _Counted(raw, progress, info) if progress else raw
             if self.member.lower().endswith(".gz"):
-                return _GzipOwning(stream)  # type: ignore[return-value]
-            return stream  # type: ignore[return-value]
+                stream = _GzipOwning(stream)
+            return _limited(stream, self, max(info.compress_size, 1))
         fh = open(self.path, "rb")
         magic = fh.read(4)
         fh.seek(0)
@@ -79,8 +84,8 @@ class Source:
             return Source(self.path, members[0]).open_binary(progress)
         stream = _Counted(fh, progress) if progress else fh
         if magic[:2] == b"\x1f\x8b":
-            return _GzipOwning(stream)  # type: ignore[return-value]
-        return stream  # type: ignore[return-value]
+            return _limited(_GzipOwning(stream), self, max(self.path.stat().st_size, 1))
+        return _limited(stream, self, None)
 
     def header(self) -> tuple[list[str], str]:
         """The column names and the delimiter, from the first line."""
@@ -146,6 +151,51 @@ class _Counted(io.RawIOBase):
         super().close()
 
 
+class _Limited(io.RawIOBase):
+    """A read-only stream that refuses input no table has: a line over MAX_LINE_BYTES, or (for compressed input)
+    more than MAX_EXPANSION times the stored bytes read, checked as the bytes arrive, before pandas buffers them."""
+
+    def __init__(self, inner, src: "Source", stored: int | None = None):
+        self.inner, self.src, self.stored = inner, src, stored
+        self.total = 0
+        self.since_newline = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.inner.read(size if size is not None and size >= 0 else -1)
+        self._check(data)
+        return data
+
+    def _check(self, data: bytes) -> None:
+        self.total += len(data)
+        nl = data.rfind(b"\n")
+        self.since_newline = len(data) - nl - 1 if nl >= 0 else self.since_newline + len(data)
+        if self.since_newline > MAX_LINE_BYTES:
+            raise InputError(self.src, f"a line longer than {MAX_LINE_BYTES:,} bytes; not a table qbvr reads",
+                             expected="rows of a tracking or play table")
+        if self.stored and self.total > EXPANSION_GRACE:
+            stored = self.stored
+            if self.total > MAX_EXPANSION * stored:
+                raise InputError(self.src, f"decompresses to more than {MAX_EXPANSION} times its stored size "
+                                 f"({self.total:,} bytes from {stored:,}); refused as a likely zip bomb")
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+def _limited(inner, src: "Source", stored: int | None) -> io.BufferedReader:
+    """`inner` behind the line-length and expansion checks, buffered (pandas and readline read it efficiently)."""
+    return io.BufferedReader(_Limited(inner, src, stored), buffer_size=1 << 16)
+
+
 def table_members(zip_path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(zip_path) as z:
@@ -207,17 +257,25 @@ def read_chunks(src: Source, *, usecols: list[str] | None = None, numeric: tuple
             chunk["_line"] = np.arange(line, line + len(chunk))
             for c in numeric:
                 if c in chunk and chunk[c].dtype.kind not in "biuf":
-                    conv = pd.to_numeric(chunk[c], errors="coerce")
-                    bad = conv.isna() & chunk[c].notna()
-                    if bad.any():
-                        k = int(np.flatnonzero(bad.to_numpy())[0])
-                        raise InputError(src, f"value {chunk[c].iloc[k]!r} is not a number", line=line + k,
-                                         column=c, expected="a number")
-                    chunk[c] = conv
+                    chunk[c] = _numbers_or_missing(chunk[c], src, line, c)
             line += len(chunk)
             yield chunk
     finally:
         fh.close()
+
+
+def _numbers_or_missing(col: pd.Series, src: Source, line: int, name: str) -> pd.Series:
+    """The column as numbers; a cell that is not one is treated as missing and reported (file, line, column,
+    value) as a warning, so one bad cell costs at most that value, never the other plays of the file."""
+    conv = pd.to_numeric(col, errors="coerce")
+    bad = conv.isna() & col.notna()
+    if bad.any():
+        k = int(np.flatnonzero(bad.to_numpy())[0])
+        more = int(bad.sum()) - 1
+        warnings.warn(str(InputError(src, f"value {col.iloc[k]!r} is not a number"
+                                     + (f" (and {more} more in this column)" if more else "")
+                                     + "; treated as missing", line=line + k, column=name)), stacklevel=3)
+    return conv
 
 
 @contextmanager

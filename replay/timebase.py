@@ -7,6 +7,7 @@ interpolated along the shortest arc. Everything is vectorised over all players a
 
 from __future__ import annotations
 
+import math
 import time as _time
 from dataclasses import dataclass
 from typing import Callable
@@ -206,11 +207,15 @@ class Timeline:
             if when in self.events:
                 return self.events[when]
             try:
-                return float(when)
+                t = float(when)
             except ValueError:
                 known = ", ".join(sorted(self.events)) or "none"
                 raise QbvrError(f"unknown event {when!r} (this play has: {known})") from None
-        return float(when)
+        else:
+            t = float(when)
+        if not math.isfinite(t):
+            raise QbvrError(f"time {when!r} is not a finite number of seconds from the snap (or an event name)")
+        return t
 
     @property
     def duration(self) -> float:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from replay.errors import InputError
+from replay.paths import safe_name
 from replay.play import Play
 
 from .synthetic_plays import DESIGNS, synthetic_play
@@ -48,6 +49,8 @@ def drill_path(name_or_path: str) -> Path | None:
     p = Path(name_or_path)
     if p.suffix == ".json" and p.exists():
         return p
+    if safe_name(name_or_path) != name_or_path:  # a name is one plain word: `../x` never reaches outside DRILLS_DIR
+        return None
     q = DRILLS_DIR / f"{name_or_path}.json"
     return q if q.exists() else None
 

@@ -14,6 +14,7 @@ import numpy as np
 from replay.errors import InputError, QbvrError
 from replay.field_frame import FIELD
 
+from .argtypes import out_dir, out_file, positive_float
 from .data import add_store_arg
 
 SCORE_RANGES = {  # column -> (min, max, empty allowed)
@@ -64,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "error; reliability diagram PNG) and, when a store is given, the stored pass plays at "
                         "their real release with tracking features.")
     p.add_argument("--params", default=None, help="params JSON (default: assets/cp_params.json)")
-    p.add_argument("--out-dir", default="cp_eval", help="where to write reliability.png and report.json")
+    p.add_argument("--out-dir", default="cp_eval", type=out_dir, help="where to write reliability.png and report.json")
     p.add_argument("--max-games", type=int, default=None, help="score at most this many holdout games")
     p.add_argument("--no-tracking", action="store_true", help="skip the tracking plays in the store")
     p.add_argument("--bdb2019", metavar="PLAYS.csv", default=_default_bdb2019(),
@@ -77,7 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         " (pressure_distance empty = no rusher within 10 yd; optional context columns " +
                         ", ".join(CONTEXT_RANGES) + "; other columns pass through) and write it with a cp column.")
     p.add_argument("features", metavar="FEATURES.csv")
-    p.add_argument("--out", required=True, metavar="OUT.csv")
+    p.add_argument("--out", required=True, metavar="OUT.csv", type=out_file)
     p.add_argument("--params", default=None)
     p.set_defaults(func=run_score)
 
@@ -86,8 +87,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "the end of the dropback), with the real throw marked.")
     p.add_argument("key", metavar="GAMEID:PLAYID")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--plot", metavar="OUT.png", help="write a plot of the timeline")
-    p.add_argument("--step", type=float, default=0.1, help="seconds between instants (default 0.1)")
+    p.add_argument("--plot", metavar="OUT.png", type=out_file, help="write a plot of the timeline")
+    p.add_argument("--step", type=positive_float, default=0.1, help="seconds between instants (default 0.1)")
     p.add_argument("--params", default=None)
     add_store_arg(p)
     p.set_defaults(func=run_timeline)

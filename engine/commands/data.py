@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     add_store_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--force", action="store_true",
+                   help="replace stored plays even with a copy whose positions are far less complete (by default "
+                   "such a copy is refused and the stored one kept)")
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("plays", help="list the plays in the store",
@@ -59,7 +62,7 @@ def run_import(args: argparse.Namespace) -> int:
         bar.update(done - bar.n)  # tqdm throttles redraws itself
 
     try:
-        result = import_paths(args.paths, store, progress=progress if bar is not None else None)
+        result = import_paths(args.paths, store, progress=progress if bar is not None else None, force=args.force)
     finally:
         if bar is not None:
             bar.close()
@@ -74,6 +77,9 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"skipped {len(result.skipped)}:")
         for what, why in result.skipped:
             print(f"  {what}: {why}")
+    if result.stopped:
+        print(f"qbvr: error: {result.stopped}", file=sys.stderr)
+        return 2
     return 0 if result.ok else 1
 
 
@@ -90,7 +96,8 @@ def _matches(s: dict[str, Any], args: argparse.Namespace) -> bool:
 def run_plays(args: argparse.Namespace) -> int:
     store = PlayStore(args.store)
     index = store.index()
-    rows = [s for s in sorted(index.values(), key=lambda s: (s["game_id"], s["play_id"])) if _matches(s, args)]
+    rows = [{k: v for k, v in s.items() if k != "file"}  # the file stamp is the index's own bookkeeping
+            for s in sorted(index.values(), key=lambda s: (s["game_id"], s["play_id"])) if _matches(s, args)]
     for problem in store.problems:
         print(f"warning: {problem}", file=sys.stderr)
     if args.json:

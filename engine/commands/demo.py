@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
+from .argtypes import out_dir
 from .data import add_store_arg
 
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "rushes; no NFL data needed) on the best available display: a headset, a desktop window, "
                        "or headless offscreen with a scripted trainee. Prints the summary and the report's path.")
     p.add_argument("--backend", choices=("auto", "xr", "desktop", "offscreen"), default="auto")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="session directory")
+    p.add_argument("--out", type=out_dir, default=None, metavar="DIR", help="session directory")
     add_store_arg(p)
     p.set_defaults(func=run)
 

@@ -6,12 +6,12 @@ import argparse
 import math
 import re
 import sys
-from pathlib import Path
 
 from replay.errors import QbvrError
 from replay.store import PlayStore, parse_key
 from scenes.cameras import CAMERAS
 
+from .argtypes import out_dir, out_file, positive_float
 from .data import add_store_arg
 
 DESCRIPTION = """Review a stored play in 3D.
@@ -53,10 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="time of the screenshot / start of the window: an event (ball_snap, pass_forward...) or "
                    "seconds from the snap (default: ball_snap)")
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--screenshot", metavar="OUT.png", type=Path, help="write one frame and exit")
-    out.add_argument("--frames", metavar="DIR", type=Path, help="write a PNG sequence and exit")
-    out.add_argument("--video", metavar="OUT.mp4", type=Path, help="write an H.264 video and exit")
-    p.add_argument("--fps", type=float, default=None,
+    out.add_argument("--screenshot", metavar="OUT.png", type=out_file, help="write one frame and exit")
+    out.add_argument("--frames", metavar="DIR", type=out_dir, help="write a PNG sequence and exit")
+    out.add_argument("--video", metavar="OUT.mp4", type=out_file, help="write an H.264 video and exit")
+    p.add_argument("--fps", type=positive_float, default=None,
                    help="frames per second of play time for --frames (default 10) and --video (default 30)")
     p.add_argument("--from", dest="t_from", metavar="EVENT|SECONDS",
                    help="start of --frames/--video (default: first frame)")

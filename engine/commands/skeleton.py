@@ -12,6 +12,7 @@ from replay.errors import QbvrError
 from replay.store import PlayStore, parse_key
 from replay.timebase import Timeline
 
+from .argtypes import out_file, positive_float
 from .data import add_store_arg
 
 
@@ -23,14 +24,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "frame: Z up, x downfield, offense toward +x), t (s from the snap), nfl_ids, joint_names, parents "
         "(int [29], -1 for the root) and ball [T, 3].")
     p.add_argument("key", metavar="GAMEID:PLAYID")
-    p.add_argument("--fps", type=float, default=60.0, help="output frame rate (default 60)")
+    p.add_argument("--fps", type=positive_float, default=60.0, help="output frame rate (default 60)")
     p.add_argument("--from", dest="start", metavar="EVENT|SECONDS", default=None,
                    help="start at an event (e.g. ball_snap) or seconds from the snap (default: first frame)")
     p.add_argument("--to", dest="end", metavar="EVENT|SECONDS", default=None,
                    help="end at an event (e.g. pass_arrived) or seconds from the snap (default: last frame)")
     p.add_argument("--pose", metavar="FILE", default=None,
                    help="optical pose stream for this play (.csv or .qbpose, format: docs/pose-format.md)")
-    p.add_argument("--out", required=True, metavar="FILE.npz")
+    p.add_argument("--out", required=True, metavar="FILE.npz", type=out_file)
     add_store_arg(p)
     p.set_defaults(func=run_skeleton)
 

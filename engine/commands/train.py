@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.training.launch import BACKENDS, default_sessions_dir
+from replay.errors import QbvrError
 
+from .argtypes import non_negative_float, out_dir, positive_float
 from .data import add_store_arg
 
 
@@ -38,18 +40,19 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="auto: a headset if an OpenXR runtime answers, else a desktop window, else offscreen")
     p.add_argument("--trainee", default=None, metavar="KIND",
                    help="scripted[:SPEC] or desktop (default: desktop on a window, scripted offscreen)")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+    p.add_argument("--out", type=out_dir, default=None, metavar="DIR",
                    help=f"session directory (default: a new one under $QBVR_SESSIONS, else {default_sessions_dir()})")
     p.add_argument("--size", type=parse_size, default=None, metavar="WxH",
                    help="window / buffer size (default 1280x720 on a desktop, 960x540 offscreen)")
-    p.add_argument("--fps", type=float, default=60.0, help="offscreen: frames per play second (default 60)")
+    p.add_argument("--fps", type=positive_float, default=60.0, help="offscreen: frames per play second (default 60)")
     p.add_argument("--realtime", action="store_true",
                    help="offscreen: hold frames back to real time (default: as fast as it renders)")
     p.add_argument("--throw", choices=("motion", "trigger"), default="motion",
                    help="headset: motion (default) - hold the trigger or grip, swing the arm forward and let go; the "
                    "ball goes toward the receiver nearest the release direction. trigger - a trigger pull throws "
                    "at the receiver the controller points at")
-    p.add_argument("--lead", type=float, default=None, metavar="S", help="seconds shown before the snap (default 3)")
+    p.add_argument("--lead", type=non_negative_float, default=None, metavar="S",
+                   help="seconds shown before the snap (default 3)")
     p.add_argument("--no-report", action="store_true", help="do not draw the report plots")
     add_store_arg(p)
     p.set_defaults(func=run_train)
@@ -59,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "timelines with the decision marked, top-down gaze map) as PNGs. The summary is recomputed "
                        "from the recorded stream, so a session killed mid-rep still reports what it recorded.")
     p.add_argument("session", type=Path, metavar="SESSION")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="plot directory (default: SESSION/report)")
+    p.add_argument("--out", type=out_dir, default=None, metavar="DIR", help="plot directory (default: SESSION/report)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_store_arg(p)
     p.set_defaults(func=run_report)
@@ -101,7 +104,12 @@ def run_report(args: argparse.Namespace) -> int:
         return cache[ref]
 
     summary = summarize(contents, load)
-    if read_summary(args.session) != json.loads(json.dumps(summary, default=str)):
+    try:
+        stored = read_summary(args.session)
+    except QbvrError as e:
+        print(f"warning: {e}; rewritten from the stream", file=sys.stderr)
+        stored = None
+    if stored != json.loads(json.dumps(summary, default=str)) and Path(args.session).is_dir():
         write_summary(args.session, summary)  # written (or refreshed) from the stream
     if args.json:
         json.dump(summary, sys.stdout, indent=1, default=str)

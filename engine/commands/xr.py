@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .argtypes import positive_float
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -15,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="examples:\n  qbvr xr-check\n  qbvr xr-check --seconds 30\n"
                "  qbvr xr-check --scripted --seconds 3     no headset: a scripted one rendered offscreen",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--seconds", type=float, default=10.0, help="length of the test scene (default 10)")
+    p.add_argument("--seconds", type=positive_float, default=10.0, help="length of the test scene (default 10)")
     p.add_argument("--scripted", action="store_true",
                    help="use a scripted headset rendered offscreen (for machines without a headset)")
     p.set_defaults(func=run)

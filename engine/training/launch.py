@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Union
 
 from replay.errors import QbvrError
+from replay.paths import safe_name
 from replay.store import user_data_dir
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def default_sessions_dir() -> Path:
 
 def new_session_dir(target: str) -> Path:
     """A new session directory for `target` under `default_sessions_dir()`, named by the UTC time and target."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", target).strip("-")[:40] or "session"
+    slug = safe_name(re.sub(r"[^A-Za-z0-9]+", "-", target), max_len=40, fallback="session")
     return default_sessions_dir() / f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{slug}"
 
 

@@ -23,10 +23,14 @@ def group_plays(chunks: Iterator[pd.DataFrame], game_col: str, play_col: str, so
     for chunk in chunks:
         for col in (game_col, play_col):
             bad = pd.to_numeric(chunk[col], errors="coerce").isna()
-            if bad.any():
+            if bad.any():  # a row whose play cannot be told is dropped and named; every other row still counts
                 k = int(bad.to_numpy().nonzero()[0][0])
-                raise InputError(source, f"value {chunk[col].iloc[k]!r} is not an id", line=int(chunk["_line"].iloc[k]),
-                                 column=col, expected="an integer id")
+                v = chunk[col].iloc[k]
+                shown = "an empty cell" if pd.isna(v) else f"value {v!r}"
+                warnings.warn(str(InputError(source, f"{shown} is not an id; "
+                                             f"{int(bad.sum())} row(s) without a usable id skipped",
+                                             line=int(chunk["_line"].iloc[k]), column=col)), stacklevel=2)
+                chunk = chunk[~bad.to_numpy()]
         g = chunk[game_col].astype("int64")
         p = chunk[play_col].astype("int64")
         present: list[tuple[int, int]] = []

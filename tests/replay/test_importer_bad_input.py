@@ -85,16 +85,17 @@ def test_missing_column(tmp_path, store_with_play, capsys):
     _intact(store, snap)
 
 
-def test_non_numeric_x(tmp_path, store_with_play, capsys):
+def test_non_numeric_x_costs_only_that_cell(tmp_path, store_with_play, capsys):
     store, snap = store_with_play
     df = ngs_frame(play_id=2)
     df["x"] = df["x"].astype(object)
     df.loc[57, "x"] = "forty"
     bad = write_tsv(df, tmp_path / "nonnum.tsv")
     code, text = _import_bad(tmp_path, store, bad, capsys)
-    assert code == 1
-    assert "nonnum.tsv, line 59, column 'x': value 'forty' is not a number (expected a number)" in text
-    _intact(store, snap)
+    assert code == 0
+    assert "nonnum.tsv, line 59, column 'x': value 'forty' is not a number; treated as missing" in text
+    assert store.keys() == ["2099010100:1", "2099010100:2"]
+    assert store.path_for("2099010100:1").read_bytes() == snap
 
 
 def test_duplicate_frames_are_dropped_and_flagged(tmp_path, store_with_play, capsys):

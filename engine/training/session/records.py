@@ -369,15 +369,16 @@ _V1_KINDS: dict[str, type] = {"session": SessionHeader, "rep": RepStart, "f": Fr
 
 def record_type(d: dict[str, Any], version: int) -> type:
     """The record class of a stream map written by format `version`; a RecordError when there is none."""
+    kind = d.get("k" if version == 1 else "record")
+    if not isinstance(kind, str):  # a list or map here is damage, and would not even hash as a lookup key
+        raise RecordError(f"record type {kind!r:.40} is not text")
     if version == 1:
-        kind = d.get("k")
         if kind == "in":
             kind = d.get("kind")
-            cls = {"throw": Throw, "button": ButtonPress}.get(kind)
+            cls = {"throw": Throw, "button": ButtonPress}.get(kind) if isinstance(kind, str) else None
         else:
             cls = _V1_KINDS.get(kind)
     else:
-        kind = d.get("record")
         cls = RECORD_TYPES.get(kind)
     if cls is None:
         raise RecordError(f"unknown record type {kind!r}")

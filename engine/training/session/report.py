@@ -11,7 +11,9 @@ from typing import Any, Callable
 import numpy as np
 
 from replay.atomic import write_atomic
+from replay.errors import InputError
 from replay.field_frame import FIELD, YARD
+from replay.paths import child, safe_name
 from replay.play import Play
 
 from .records import FrameSample
@@ -187,13 +189,16 @@ def plot_gaze_map(rep: dict[str, Any], frames: list[FrameSample], play: Play, pa
 def write_report(summary: dict[str, Any], contents: StreamContents, load_play: Callable[[str], Play],
                  out_dir: Path) -> list[Path]:
     """Three PNGs per rep in `out_dir`; returns their paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(out_dir, f"cannot make the plot folder ({e.strerror or e})", expected="a directory") from None
     paths = []
     for rep in summary["reps"]:
         frames = contents.of_type(FrameSample, rep["rep"])
         play = load_play(rep["play"])
-        n = rep["rep"]
-        paths.append(plot_gaze_timeline(rep, frames, out_dir / f"rep{n}_gaze.png"))
-        paths.append(plot_cp(rep, play, out_dir / f"rep{n}_cp.png"))
-        paths.append(plot_gaze_map(rep, frames, play, out_dir / f"rep{n}_map.png"))
+        n = safe_name(rep["rep"], max_len=40)  # from the stream: only ever a short, safe name inside out_dir
+        paths.append(plot_gaze_timeline(rep, frames, child(out_dir, f"rep{n}_gaze.png")))
+        paths.append(plot_cp(rep, play, child(out_dir, f"rep{n}_cp.png")))
+        paths.append(plot_gaze_map(rep, frames, play, child(out_dir, f"rep{n}_map.png")))
     return paths

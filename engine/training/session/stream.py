@@ -20,7 +20,7 @@ from typing import Any, Callable, TypeVar
 
 import msgpack
 
-from replay.atomic import write_atomic
+from replay.atomic import read_regular, write_atomic
 from replay.errors import InputError
 
 from .records import FORMAT, READS, VERSION, Record, RecordError, SessionEnd, SessionHeader, from_record, header_version
@@ -129,7 +129,7 @@ def read_stream(session: str | os.PathLike) -> StreamContents:
     an InputError."""
     path = stream_path(session)
     try:
-        data = path.read_bytes()
+        data = read_regular(path)  # a FIFO or device named like a stream is refused, not waited on
     except OSError as e:
         raise InputError(path, f"cannot read the session stream: {e.strerror or e}",
                          expected="a session directory written by `qbvr train`") from None
@@ -183,13 +183,17 @@ def write_summary(session: str | os.PathLike, summary: dict[str, Any]) -> Path:
 
 
 def read_summary(session: str | os.PathLike) -> dict[str, Any] | None:
+    """The session's summary.json, None when there is none; InputError when it is damaged or not a file."""
     path = Path(session) / SUMMARY
-    if not path.exists():
-        return None
     try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as e:
+        doc = json.loads(read_regular(path).decode("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:  # JSON and UTF-8 errors are ValueErrors
         raise InputError(path, f"cannot read the summary: {e}", expected="JSON written by qbvr") from None
+    if not isinstance(doc, dict):
+        raise InputError(path, f"the summary is a JSON {type(doc).__name__}", expected="a JSON object")
+    return doc
 
 
 def _json_default(o: Any) -> Any:
