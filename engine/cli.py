@@ -13,6 +13,7 @@ from replay.errors import QbvrError
 # Command modules, in the order `qbvr --help` lists them. Each has `register(subparsers)`.
 COMMAND_MODULES = [
     "engine.commands.data",
+    "engine.commands.plays",
     "engine.commands.skeleton",
     "engine.commands.train",
     "engine.commands.demo",
