@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "engine.commands.data",
     "engine.commands.plays",
     "engine.commands.skeleton",
+    "engine.commands.drill",
     "engine.commands.train",
     "engine.commands.demo",
     "engine.commands.review",
