@@ -244,14 +244,18 @@ def check_script(trainee: str | None, plans: list[RepPlan] | None = None) -> Non
 def train(target: str, *, session: TrainingSession | None = None, backend: str = "auto", trainee: str | None = None,
           out: Path | None = None, size: Size = None, fps: float = 60.0, realtime: bool = False,
           lead: float | None = None, store: str | None = None, report: bool = True,
-          say: Say | None = None) -> SessionResult:
+          say: Say | None = None, athlete: str | None = None) -> SessionResult:
     """A whole training session on `target` (a play or a drill): its reps, recorded into `out` (default: a new
     directory under `default_sessions_dir()`), the summary and, with `report`, the report's plots. Opens a
-    session on `backend` (see `open_session`) unless an open `session` is given, which stays open."""
+    session on `backend` (see `open_session`) unless an open `session` is given, which stays open. With
+    `athlete`, the session is that athlete's (`engine.coach.athletes`; a new name is added)."""
+    if athlete is not None:
+        from engine.coach.athletes import registered_name
+        athlete = registered_name(athlete)  # a bad name fails before anything opens; "jane doe" is "Jane Doe"
     check_script(trainee)  # a bad SPEC fails before the plays load
     plans = plans_for(target, store, lead, say)
     check_script(trainee, plans)
-    out = Path(out) if out is not None else new_session_dir(target)
+    out = Path(out) if out is not None else new_session_dir(target if athlete is None else f"{athlete}-{target}")
     own = session is None
     if session is None:
         session = open_session(backend, trainee=trainee, size=size, fps=fps, realtime=realtime,
@@ -261,6 +265,11 @@ def train(target: str, *, session: TrainingSession | None = None, backend: str =
     finally:
         if own:
             session.close()
+    if athlete is not None:
+        from engine.coach.athletes import add_athlete, tag_session
+        tag_session(out, athlete)
+        if add_athlete(athlete) and say is not None:
+            say(f"new athlete {athlete} (qbvr athletes lists them)")
     if report:
         from .session.report import write_report
         from .session.stream import read_stream
