@@ -94,3 +94,30 @@ def peak_rss() -> int:
 def worker_peak_memory(client: Any) -> dict[str, int]:
     """Peak resident memory (bytes) of each worker process, by worker address."""
     return {k: int(v) for k, v in client.run(peak_rss).items()}
+
+
+def run_over_plays(fn: Callable[[str, list[str]], list[Any]], root: str, keys: list[str], *,
+                   scheduler: str | None = None, workers: int | None = None, chunk: int = 8,
+                   progress: Callable[[int, int], None] | None = None) -> list[Any]:
+    """`fn(root, chunk_of_keys)` over every chunk of `keys` - in this process when `workers == 0` and no
+    scheduler, else as Dask tasks - with `progress(done, total)` over plays; the results concatenated."""
+    chunks = [keys[i:i + chunk] for i in range(0, len(keys), chunk)]
+    out: list[Any] = []
+    done = 0
+
+    def take(results) -> None:
+        nonlocal done
+        for part, n in results:
+            out.extend(part)
+            done += n
+            if progress is not None:
+                progress(done, len(keys))
+
+    if workers == 0 and not scheduler:
+        take((fn(root, c), len(c)) for c in chunks)
+        return out
+    with dask_client(scheduler, workers) as client:
+        distributed = _distributed()
+        futures = {client.submit(fn, root, c, pure=False): len(c) for c in chunks}
+        take((f.result(), futures[f]) for f in distributed.as_completed(list(futures)))
+    return out

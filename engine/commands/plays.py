@@ -161,7 +161,7 @@ def run_index(args: argparse.Namespace) -> int:
         bar.total = total
         bar.update(done - bar.n)
 
-    kw = dict(rebuild=args.rebuild, progress=progress if bar else None)
+    kw = dict(rebuild=args.rebuild, progress=progress if bar is not None else None)
     try:
         if args.workers == 0 and not args.scheduler:
             res = update_index(store, **kw)
