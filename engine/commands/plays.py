@@ -167,9 +167,9 @@ def run_index(args: argparse.Namespace) -> int:
             res = update_index(store, **kw)
             where = "this process"
         else:
-            from engine.cluster import dask_map, default_workers
+            from engine.cluster import TASK_PLAYS, dask_map, default_workers
             with dask_map(args.scheduler, args.workers) as run:
-                res = update_index(store, map_fn=run, **kw)
+                res = update_index(store, map_fn=run, chunk=TASK_PLAYS, **kw)
             where = args.scheduler or f"a local Dask cluster of {args.workers or default_workers()} workers"
     finally:
         if bar is not None:
