@@ -11,8 +11,9 @@ ball flight and the release point of the CP features. It is the real thrower:
 On a trick play the thrower got the ball by a handoff or a lateral (2018100701:1468: Manning pitches, Beckham
 throws): everything uses the thrower, and `trick_play` lets drills leave such plays out unless asked.
 
-Pass rushers and pass blockers come from the tracks, after the Next Gen Stats pass-rusher identification
-(movement toward the quarterback across the line of scrimmage early in the play, initial alignment, position):
+Pass rushers and pass blockers come from the tracks, as in the rusher identification of "Feeling the Pressure"
+(AWS Generative AI Innovation Center with NFL Next Gen Stats; movement toward the quarterback across the line of
+scrimmage early in the play, initial alignment, position):
 a defender is a rusher when, RUSH_WINDOW_S after the snap, he is at or across the line (not dropped off it),
 within RUSH_WIDTH_YD of the passer across the field and did not retreat; an offensive player is a blocker when he
 stays at the line and meets a rusher in that window (linemen always, backs and tight ends by their tracks).
