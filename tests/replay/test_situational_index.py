@@ -86,3 +86,20 @@ def test_formation_from_the_tracks_agrees_with_the_play_by_play(real_store):
     agree = sum(("Shotgun" in r["description"]) == (r["formation"] in ("shotgun", "pistol")) for r in drops)
     print(f"\nformation agrees with the play-by-play on {agree} of {len(drops)} dropbacks")
     assert agree / len(drops) >= 0.95
+
+
+def test_release_labels_fill_coverage(tmp_path):
+    """BDB 2025 labels man/zone (`pff_manZone`): it reaches the index."""
+    import importlib.util
+    from pathlib import Path
+
+    from replay.importer import import_paths
+    spec = importlib.util.spec_from_file_location("bdb_release_fixtures",
+                                                  Path(__file__).parent / "readers" / "test_bdb.py")
+    fx = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fx)
+    store = PlayStore(tmp_path / "plays")
+    assert import_paths([fx.write_release("bdb2025", tmp_path / "rel")], store).imported
+    row = next(r for r in update_index(store).rows if r["key"] == f"{fx.GID}:{fx.PID}")
+    assert row["coverage"] == "zone"
+    assert row["offense"] == "ARI" and row["rushers"] == 4 and row["dropback"]
