@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,train,video]'
+	$(PY) -m pip install -q -e '.[test,train,video,cluster]'
 	touch $@
 
 demo: $(VENV)/.installed

@@ -13,8 +13,11 @@ from replay.errors import QbvrError
 # Command modules, in the order `qbvr --help` lists them. Each has `register(subparsers)`.
 COMMAND_MODULES = [
     "engine.commands.data",
+    "engine.commands.plays",
     "engine.commands.skeleton",
+    "engine.commands.drill",
     "engine.commands.train",
+    "engine.commands.athletes",
     "engine.commands.demo",
     "engine.commands.review",
     "engine.commands.cp",
@@ -32,6 +35,11 @@ EPILOG = """examples:
   qbvr train 2018092311:141 --backend auto                  train on the real play (headset, window or offscreen)
   qbvr report SESSION_DIR                                   summary and plots of a training session
   qbvr eval continuation --horizon 2.0                      how well the play after a departure matches real plays
+  qbvr plays --rushers 5+ --ttt -2.5                        find plays by situation (the situational index)
+  qbvr drill new blitz --rushers 5+ --limit 6               a drill from the play finder
+  qbvr train blitz --athlete "J. Doe"                       train a drill as an athlete
+  qbvr progress "J. Doe" --out progress/                    the athlete's progress page and plots
+  qbvr index --workers 2                                    build the index on a local Dask cluster
 """
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 NO_EVENT = {"", "na", "nan", "none", "null"}
 AUTO_EVENTS = {
@@ -31,6 +30,8 @@ def clean_events(frame_idx: np.ndarray, names: np.ndarray) -> tuple[list[tuple[i
     Returns the sorted events and notes on auto events that were used because no manual one existed.
     An auto event is dropped when the manual event it stands for is present anywhere in the play.
     """
+    import pandas as pd  # only the readers clean events: the play finder and roles load without pandas
+
     ev = pd.Series(names, dtype=object)
     present = ev.notna().to_numpy()
     ev = ev[present].astype(str).str.strip()

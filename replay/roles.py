@@ -11,6 +11,20 @@ ball flight and the release point of the CP features. It is the real thrower:
 On a trick play the thrower got the ball by a handoff or a lateral (2018100701:1468: Manning pitches, Beckham
 throws): everything uses the thrower, and `trick_play` lets drills leave such plays out unless asked.
 
+Pass rushers and pass blockers come from the tracks, as in the rusher identification of "Feeling the Pressure"
+(AWS Generative AI Innovation Center with NFL Next Gen Stats; movement toward the quarterback across the line of
+scrimmage early in the play, initial alignment, position):
+a defender is a rusher when, RUSH_WINDOW_S after the snap, he is at or across the line (not dropped off it),
+within RUSH_WIDTH_YD of the passer across the field and did not retreat; an offensive player is a blocker when he
+stays at the line and meets a rusher in that window (linemen always, backs and tight ends by their tracks).
+Where a release labels rushers (BDB 2023 `pff_role`, BDB 2025 `wasInitialPassRusher`) the labels win;
+`track_pass_rushers` keeps the tracking answer for comparing the two.
+
+`play_kind` says what the play was for training: a dropback (a pass, a sack or a scramble from a normal
+formation), a trick play (thrown after a handoff or a lateral: the defense played a run), a run, or special teams
+(kickoffs, punts, kicks and everything with a punter, kicker or long snapper on the offense: a fake punt that ends
+in a pass is special teams, not a dropback).
+
 `infer_passer` runs on the raw arrays at import (to label the roster); the rest on a `Play`, computed from its
 tracks once per Play object and kept while the object lives (a Play is not changed after it is built).
 """
@@ -33,6 +47,19 @@ RELEASE_WINDOW = 5  # frames (0.5 s) before the release the thrower is looked fo
 MIN_RUN = 3  # frames: shorter holds are the ball passing by, not a handoff or a catch
 MOVED_YD = 2.0  # yd: a ball track that moved less than this off the spot by the release is stuck
 AWAY_YD = 3.0  # yd: on a trick play someone else holds the ball this far from the passer (beyond a fake's mesh)
+RUSH_WINDOW_S = 1.5  # s after the snap the rush is judged at (cut to the release when the ball is out sooner)
+MIN_RUSH_WINDOW_S = 1.0  # s: judged no sooner, so a quick throw still shows who rushed
+BLITZ_WINDOW_S = 2.5  # s after the snap an off-ball blitzer must have crossed the line by (or the release)
+ON_LINE_YD = 1.5  # yd off the line at the snap a defender is aligned on it (a down lineman or an edge rusher)
+RUSH_DEPTH_YD = 2.0  # yd past the line a rusher may still be (engaged with a lineman who gave no ground)
+RUSH_WIDTH_YD = 8.0  # yd across the field from the passer a rusher is within (wide edge rushers included)
+RETREAT_YD = 1.0  # yd a defender may have moved away from the offense and still be rushing
+ALIGN_DEPTH_YD = 8.0  # yd: deeper at the snap than this is a safety, not a blitzer (even if he comes)
+BLOCK_REACH_YD = 2.0  # yd: a back or tight end this near a rusher in the window blocks him
+LINE_YD = 1.0  # yd past the line a blocker stays within (a route runner goes beyond)
+SPECIAL_POSITIONS = {"P", "K", "LS", "PK"}
+SPECIAL_TYPES = {"kickoff", "punt", "field_goal", "extra_point"}
+SPECIAL_WORDS = ("punt formation", "field goal formation", " punts ", " kicks ", "onside", "extra point")
 
 
 @dataclass(frozen=True)
@@ -44,7 +71,10 @@ class PlayRoles:
     dropback_end: float  # end of the decision window: the release, else a sack/handoff/run, else the last frame
     trick: bool  # the passer got the ball by a handoff or a lateral, not from the snap
     receivers: np.ndarray  # eligible receivers, the passer excluded
-    rushers: np.ndarray
+    rushers: np.ndarray  # labelled by the release where it has them, else from the tracks
+    track_rushers: np.ndarray  # from the tracks alone
+    blockers: np.ndarray  # offensive players who pass-block (from the tracks)
+    kind: str  # "dropback", "trick", "run", "special_teams" or "other"
 
 
 # ------------------------------------------------------------------ the passer, on raw arrays (import)
@@ -188,7 +218,13 @@ def _compute(play: Play) -> PlayRoles:
         trick = _is_trick(play, d, cols, k, bx, by, snap_i, rel_i)
     release_t = None if rel_i is None else float(play.t[rel_i])
     end = _dropback_end(play, release_t)
-    return PlayRoles(qb, release_t, end, trick, _frozen(_eligible(play, qb)), _frozen(_rushers(play, end)))
+    # the rush goes after the player who took the snap (on a trick play not the thrower)
+    snapped = _qb_at_snap(play.roster, play.x, play.y, bx, by, snap_i) if trick else qb
+    tracked = _track_rushers(play, snapped if snapped is not None else qb, snap_i, release_t)
+    labelled = _labelled_rushers(play)
+    return PlayRoles(qb, release_t, end, trick, _frozen(_eligible(play, qb)),
+                     _frozen(tracked if labelled is None else labelled), _frozen(tracked),
+                     _frozen(_blockers(play, qb, snap_i, release_t, tracked)), _kind(play, trick))
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -215,15 +251,92 @@ def _eligible(play: Play, qb: int | None) -> np.ndarray:
     return np.flatnonzero(m)
 
 
-def _rushers(play: Play, end: float) -> np.ndarray:
-    """Role pass_rusher, else defenders who crossed the line of scrimmage between the snap and `end`."""
-    idx = play.players_where(side="def", role="pass_rusher")
-    if len(idx) or play.meta.los_x is None:
-        return idx
+def _labelled_rushers(play: Play) -> np.ndarray | None:
+    """Defenders the release labels as pass rushers, or None when it labels no roles."""
+    r = play.roster
+    labelled = (r.side == "def") & (r.role_source == "source")
+    if not labelled.any():
+        return None
+    return np.flatnonzero(labelled & (r.role == "pass_rusher"))
+
+
+def _window(play: Play, snap_i: int, release_t: float | None, limit: float = RUSH_WINDOW_S) -> int:
+    """Frame the rush is judged at: `limit` s after the snap, the release when sooner (not before
+    MIN_RUSH_WINDOW_S), never past the last frame."""
+    t0 = float(play.t[snap_i])
+    w = limit if release_t is None else min(limit, max(release_t - t0, MIN_RUSH_WINDOW_S))
+    return min(play.frame_at(t0 + w), play.n_frames - 1)
+
+
+def _los(play: Play, snap_i: int) -> float | None:
+    if play.meta.los_x is not None:
+        return float(play.meta.los_x)
+    bx = play.ball_x[np.isfinite(play.ball_x)]
+    return float(np.interp(play.t[snap_i], play.ball_t[np.isfinite(play.ball_x)], bx)) if len(bx) else None
+
+
+def _nanmin0(a: np.ndarray) -> np.ndarray:
+    """Column minimum ignoring NaN; NaN where a column has no value (no warning)."""
+    m = np.min(np.where(np.isnan(a), np.inf, a), axis=0, initial=np.inf)
+    return np.where(np.isinf(m), np.nan, m)
+
+
+def _track_rushers(play: Play, qb: int | None, snap_i: int, release_t: float | None) -> np.ndarray:
+    """Defenders rushing the passer by their tracks (the module docstring says how): a defender aligned on the
+    line who, RUSH_WINDOW_S after the snap, did not retreat and is still at the line near the passer (and has not
+dropped off it by BLITZ_WINDOW_S or the release); an
+    off-ball defender (a blitzer) who crossed the line by BLITZ_WINDOW_S (or the release) near the passer."""
     d = play.players_where(side="def")
-    m = (play.t >= 0) & (play.t <= end)
-    crossed = np.nanmin(np.where(np.isnan(play.x[m][:, d]), np.inf, play.x[m][:, d]), axis=0) < play.meta.los_x
-    return d[crossed]
+    los = _los(play, snap_i)
+    if qb is None or los is None or len(d) == 0:
+        return d[:0]
+    x0 = play.x[snap_i, d] - los
+    w, wb = _window(play, snap_i, release_t), _window(play, snap_i, release_t, BLITZ_WINDOW_S)
+    xw, xl = play.x[w, d] - los, play.x[wb, d] - los
+    xb = _nanmin0(play.x[snap_i:wb + 1, d]) - los
+    near = np.minimum(np.abs(play.y[w, d] - play.y[w, qb]), np.abs(play.y[wb, d] - play.y[wb, qb]))
+    with np.errstate(invalid="ignore"):
+        on_line = (x0 <= ON_LINE_YD) & (xw <= RUSH_DEPTH_YD) & (xw - x0 <= RETREAT_YD) & (xl <= ON_LINE_YD)
+        blitz = (x0 > ON_LINE_YD) & (x0 <= ALIGN_DEPTH_YD) & (xb <= 0.0)
+        m = (on_line | blitz) & (near <= RUSH_WIDTH_YD)
+    return d[m]
+
+
+def _blockers(play: Play, qb: int | None, snap_i: int, release_t: float | None, rushers: np.ndarray) -> np.ndarray:
+    """Offensive players who pass-block: at the line RUSH_WINDOW_S after the snap and linemen, or backs and
+    tight ends who met a rusher within BLOCK_REACH_YD on the way."""
+    r = play.roster
+    o = np.flatnonzero((r.side == "off") & (np.arange(len(r)) != (-1 if qb is None else qb)))
+    los = _los(play, snap_i)
+    if los is None or len(o) == 0:
+        return o[:0]
+    w = _window(play, snap_i, release_t)
+    with np.errstate(invalid="ignore"):
+        at_line = -_nanmin0(-play.x[snap_i:w + 1, o]) - los <= LINE_YD
+    line = np.isin(r.position[o].astype(str), list(OFFENSIVE_LINE))
+    met = np.zeros(len(o), bool)
+    if len(rushers):
+        dx = play.x[snap_i:w + 1, o][:, :, None] - play.x[snap_i:w + 1, rushers][:, None, :]
+        dy = play.y[snap_i:w + 1, o][:, :, None] - play.y[snap_i:w + 1, rushers][:, None, :]
+        met = np.nanmin(np.where(np.isnan(dx), np.inf, np.hypot(dx, dy)), axis=(0, 2)) <= BLOCK_REACH_YD
+    return o[at_line & (line | met)]
+
+
+def _kind(play: Play, trick: bool) -> str:
+    """"dropback", "trick", "run", "special_teams" or "other" (the module docstring says how)."""
+    m = play.meta
+    desc = f" {m.description.lower()} "
+    snapped_to = play.roster.position[play.roster.side == "off"].astype(str)
+    if (m.play_type in SPECIAL_TYPES or any(w in desc for w in SPECIAL_WORDS)
+            or np.isin(snapped_to, list(SPECIAL_POSITIONS)).any()):
+        return "special_teams"
+    if trick:
+        return "trick"
+    if m.play_type in ("pass", "sack") or " scrambles " in desc or (m.play_type == "two_point" and " pass " in desc):
+        return "dropback"
+    if m.play_type == "run":
+        return "run"
+    return "other"
 
 
 # ------------------------------------------------------------------ the public questions
@@ -254,7 +367,7 @@ def eligible_receivers(play: Play) -> np.ndarray:
 
 
 def pass_rushers(play: Play) -> np.ndarray:
-    """Columns of the pass rushers."""
+    """Columns of the pass rushers: labelled by the release where it has them, else from the tracks."""
     return roles(play).rushers
 
 
@@ -276,6 +389,28 @@ def ball_in_hand_time(play: Play) -> float:
         if len(hit):
             t = max(float(play.t[hit[0]]), EXCHANGE_S)
     return min(t, rel) if rel is not None else t
+
+
+def track_pass_rushers(play: Play) -> np.ndarray:
+    """Columns of the pass rushers by the tracks alone (compared against a release's labels)."""
+    return roles(play).track_rushers
+
+
+def pass_blockers(play: Play) -> np.ndarray:
+    """Columns of the offensive players who pass-block, by the tracks."""
+    return roles(play).blockers
+
+
+PLAY_KINDS = ("dropback", "trick", "run", "special_teams", "other")
+
+
+def play_kind(play: Play) -> str:
+    """One of PLAY_KINDS: fake punts and kickoffs are never dropbacks, nor passes thrown after a handoff."""
+    return roles(play).kind
+
+
+def is_dropback(play: Play) -> bool:
+    return roles(play).kind == "dropback"
 
 
 def defenders(play: Play) -> np.ndarray:

@@ -82,6 +82,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--params", default=None)
     p.set_defaults(func=run_score)
 
+    p = csub.add_parser("throws", help="CP of every stored throw at its release, in parallel on a Dask cluster",
+                        description="Score every stored dropback throw at the real release (the target's CP, the "
+                        "best receiver and his CP) as Dask tasks: on a local cluster sized to this machine, or on "
+                        "an existing one with --scheduler (its workers must see the store directory by the same "
+                        "path); --workers 0 runs in this process.",
+                        epilog="example: qbvr cp throws --out throws.csv --workers 2")
+    p.add_argument("--out", metavar="OUT.csv", help="write the rows as CSV (default: a summary only)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
+    p.add_argument("--workers", type=int, metavar="N", help="local cluster workers (default: one per core; 0: no "
+                   "cluster)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_store_arg(p)
+    p.set_defaults(func=run_throws)
+
     p = csub.add_parser("timeline", help="CP of every eligible receiver every 0.1 s of a stored play",
                         description="CP for each eligible receiver every 0.1 s from the snap to the release (or "
                         "the end of the dropback), with the real throw marked.")
@@ -238,6 +252,41 @@ def run_score(args: argparse.Namespace) -> int:
     df.to_csv(buf, index=False)
     write_atomic(args.out, buf.getvalue().encode())
     print(f"scored {len(df)} throws -> {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_throws(args: argparse.Namespace) -> int:
+    import csv
+
+    from engine.cluster import run_over_plays
+    from engine.cp.batch import FIELDS, score_throws
+    from replay.atomic import write_atomic
+    from replay.store import PlayStore
+
+    store = PlayStore(args.store)
+    keys = store.keys()
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+        bar = tqdm(total=len(keys), unit="play", desc="scoring", file=sys.stderr, dynamic_ncols=True)
+    try:
+        res = run_over_plays(score_throws, str(store.root), keys, scheduler=args.scheduler, workers=args.workers,
+                             progress=(lambda d, n: bar.update(d - bar.n)) if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    rows = sorted((r for r in res if isinstance(r, dict)), key=lambda r: r["key"])
+    for problem in (r for r in res if isinstance(r, str)):
+        print(f"warning: {problem}", file=sys.stderr)
+    best = sum(r["target"] == r["best"] for r in rows)
+    print(f"scored {len(rows)} throws of {len(keys)} plays; the real target was the best CP on {best}")
+    if args.out:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+        write_atomic(args.out, buf.getvalue().encode())
+        print(f"-> {args.out}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""`qbvr import`, `qbvr plays`, `qbvr info`: getting real plays into the store and looking at them."""
+"""`qbvr import`, `qbvr info`: getting real plays into the store and looking at them (`qbvr plays` finds them:
+`engine.commands.plays`)."""
 
 from __future__ import annotations
 
@@ -27,15 +28,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="replace stored plays even with a copy whose positions are far less complete (by default "
                    "such a copy is refused and the stored one kept)")
     p.set_defaults(func=run_import)
-
-    p = sub.add_parser("plays", help="list the plays in the store",
-                       description="List stored plays, optionally filtered.")
-    p.add_argument("--type", dest="play_type", help="pass, run, sack, kickoff, punt, ...")
-    p.add_argument("--team", help="offense or defense team abbreviation, e.g. KC")
-    p.add_argument("--season", type=int)
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    add_store_arg(p)
-    p.set_defaults(func=run_plays)
 
     p = sub.add_parser("info", help="metadata, events, roster and quality flags of one play",
                        description="Show one stored play: metadata, events with times from the snap, the roster "
@@ -80,40 +72,11 @@ def run_import(args: argparse.Namespace) -> int:
     if result.stopped:
         print(f"qbvr: error: {result.stopped}", file=sys.stderr)
         return 2
+    if result.imported:
+        from replay.index import update_index
+        idx = update_index(store)  # the situational index of the new and changed plays, in this process
+        print(f"indexed {idx.computed} plays ({len(idx.rows)} in {idx.path.name})")
     return 0 if result.ok else 1
-
-
-def _matches(s: dict[str, Any], args: argparse.Namespace) -> bool:
-    if args.play_type and s.get("play_type") != args.play_type:
-        return False
-    if args.team and args.team.upper() not in (s.get("offense_team"), s.get("defense_team")):
-        return False
-    if args.season and s.get("season") != args.season:
-        return False
-    return True
-
-
-def run_plays(args: argparse.Namespace) -> int:
-    store = PlayStore(args.store)
-    index = store.index()
-    rows = [{k: v for k, v in s.items() if k != "file"}  # the file stamp is the index's own bookkeeping
-            for s in sorted(index.values(), key=lambda s: (s["game_id"], s["play_id"])) if _matches(s, args)]
-    for problem in store.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    if args.json:
-        json.dump(rows, sys.stdout, indent=1)
-        print()
-        return 0
-    if not rows:
-        print(f"no plays match in {store.root}" + ("" if index else " (the store is empty: run `qbvr import`)"))
-        return 0
-    print(f"{'play':<17} {'season':>6} {'wk':>3} {'off':>4} {'def':>4} {'type':<9} {'res':<3} description")
-    for s in rows:
-        desc = (s.get("description") or "")[:70]
-        print(f"{s['key']:<17} {s.get('season') or '':>6} {s.get('week') or '':>3} {s.get('offense_team') or '':>4} "
-              f"{s.get('defense_team') or '':>4} {s.get('play_type') or '':<9} {s.get('pass_result') or '':<3} {desc}")
-    print(f"{len(rows)} plays")
-    return 0
 
 
 def _roster(play) -> list[dict[str, Any]]:

@@ -54,6 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lead", type=non_negative_float, default=None, metavar="S",
                    help="seconds shown before the snap (default 3)")
     p.add_argument("--no-report", action="store_true", help="do not draw the report plots")
+    p.add_argument("--athlete", metavar="NAME", help="the athlete training (added on first use; see qbvr athletes, "
+                   "qbvr sessions, qbvr progress)")
     add_store_arg(p)
     p.set_defaults(func=run_train)
 
@@ -73,7 +75,7 @@ def run_train(args: argparse.Namespace) -> int:
     from engine.training.session.summary import summary_text
     res = train(args.target, backend=args.backend, trainee=args.trainee, out=args.out, size=args.size, fps=args.fps,
                 realtime=args.realtime, lead=args.lead, store=args.store, report=not args.no_report,
-                say=lambda line: print(line, file=sys.stderr), throw=args.throw)
+                say=lambda line: print(line, file=sys.stderr), throw=args.throw, athlete=args.athlete)
     print(summary_text(res.summary))
     print(f"session: {res.directory}  ({res.frames} frames in {res.wall_s:.1f} s, {res.fps:.0f} fps)")
     if res.report:

@@ -177,34 +177,62 @@ def _open_headset(headset_trainee: bool, title: str, throw: str = "motion"):
 # ----------------------------------------------------------------- what to train, and the whole session
 
 def plans_for(target: str, store_dir: str | None = None, lead: float | None = None,
-              say: Callable[[str], None] | None = None) -> list[RepPlan]:
-    """The reps of a target: one play (`GAMEID:PLAYID`, `synthetic:NAME`) or every play of a drill. A drill leaves
-    out trick plays (the thrower got the ball by a handoff or a lateral) unless it says `"trick_plays": true`;
-    `say(line)` hears which were left out."""
+              say: Callable[[str], None] | None = None, seed: int | None = None) -> list[RepPlan]:
+    """The reps of a target: one play (`GAMEID:PLAYID`, `synthetic:NAME`, with `@mirror,speed=F,to=S`) or every
+    play of a drill, each as many times as its `reps`, mirrored, re-timed and cut as it says, in the drill's
+    order (`shuffle`: a random order, `seed` for a repeatable one). A drill leaves out trick plays (the thrower
+    got the ball by a handoff or a lateral) unless it says `"trick_plays": true`; `say(line)` hears which."""
+    import random
+
     from replay.roles import trick_play
     from replay.store import PlayStore
-    from scenes.drills import drill_path, is_play_ref, load_drill, load_play_ref
-
-    from .loop import DEFAULT_LEAD_S, RepPlan
+    from scenes.drills import DrillPlay, drill_path, is_play_ref, load_drill
 
     store = PlayStore(store_dir)
     single = is_play_ref(target) and drill_path(target) is None
     drill = None if single else load_drill(target)
-    refs = [(target, "", None)] if drill is None else [(p.ref, p.note, p.lead_s) for p in drill.plays]
+    items = [DrillPlay(target)] if drill is None else drill.plays
     keep_trick = drill is None or drill.trick_plays  # a play named on its own is trained as asked
     plans = []
-    for ref, note, lead_s in refs:
-        play = load_play_ref(ref, store)
-        if play.event_frame("ball_snap") is None:
-            raise QbvrError(f"play {play.key} has no snap to train from")
-        if not keep_trick and trick_play(play):
-            (say or print)(f"left out {ref}: a trick play (the thrower got the ball by a handoff or a lateral); "
+    for item in items:
+        plan = plan_for_drill_play(item, store, lead)
+        if not keep_trick and trick_play(plan.play):
+            (say or print)(f"left out {item.ref}: a trick play (the thrower got the ball by a handoff or a lateral); "
                            'set "trick_plays": true in the drill to train it')
             continue
-        plans.append(RepPlan(ref, play, note, lead if lead is not None else lead_s or DEFAULT_LEAD_S))
+        plans.extend([plan] * item.reps)
     if not plans:
         raise QbvrError(f'{target}: every play of the drill is a trick play; set "trick_plays": true to train them')
+    if drill is not None and drill.order == "shuffle":
+        random.Random(seed).shuffle(plans)
     return plans
+
+
+def plan_for_drill_play(item, store, lead: float | None = None) -> RepPlan:
+    """One drill play as a rep: its variation (mirror, speed, cut at `to`) named in the reference, `from` as the
+    lead before the snap."""
+    from replay.transform import Variation, split_ref
+    from scenes.drills import event_or_seconds, load_play_ref
+
+    from .loop import DEFAULT_LEAD_S, RepPlan
+
+    base, given = split_ref(item.ref)
+    real = load_play_ref(base, store)
+    if real.event_frame("ball_snap") is None:
+        raise QbvrError(f"play {real.key} has no snap to train from")
+    start = event_or_seconds(real, item.start, f"{item.ref} from")
+    end = event_or_seconds(real, item.end, f"{item.ref} to")
+    if start is not None and start > 0:
+        raise QbvrError(f"{item.ref}: from {item.start!r} is {start:.1f} s after the snap; a rep starts at or "
+                        "before the snap")
+    if end is not None and end <= 0:
+        raise QbvrError(f"{item.ref}: to {item.end!r} is at or before the snap; a rep ends after it")
+    v = Variation(given.mirror or item.mirror, item.speed if item.speed != 1.0 else given.speed,
+                  end if end is not None else given.to_t)
+    ref = base + v.suffix()
+    play = real if v.plain else load_play_ref(ref, store)
+    lead_s = lead if lead is not None else (-start if start is not None else item.lead_s or DEFAULT_LEAD_S)
+    return RepPlan(ref, play, item.note, lead_s / v.speed)
 
 
 def check_script(trainee: str | None, plans: list[RepPlan] | None = None) -> None:
@@ -222,14 +250,19 @@ def check_script(trainee: str | None, plans: list[RepPlan] | None = None) -> Non
 def train(target: str, *, session: TrainingSession | None = None, backend: str = "auto", trainee: str | None = None,
           out: Path | None = None, size: Size = None, fps: float = 60.0, realtime: bool = False,
           lead: float | None = None, store: str | None = None, report: bool = True,
-          say: Say | None = None, throw: str = "motion") -> SessionResult:
+          say: Say | None = None, throw: str = "motion",
+          athlete: str | None = None) -> SessionResult:
     """A whole training session on `target` (a play or a drill): its reps, recorded into `out` (default: a new
     directory under `default_sessions_dir()`), the summary and, with `report`, the report's plots. Opens a
-    session on `backend` (see `open_session`) unless an open `session` is given, which stays open."""
+    session on `backend` (see `open_session`) unless an open `session` is given, which stays open. With
+    `athlete`, the session is that athlete's (`engine.coach.athletes`; a new name is added)."""
+    if athlete is not None:
+        from engine.coach.athletes import registered_name
+        athlete = registered_name(athlete)  # a bad name fails before anything opens; "jane doe" is "Jane Doe"
     check_script(trainee)  # a bad SPEC fails before the plays load
     plans = plans_for(target, store, lead, say)
     check_script(trainee, plans)
-    out = Path(out) if out is not None else new_session_dir(target)
+    out = Path(out) if out is not None else new_session_dir(target if athlete is None else f"{athlete}-{target}")
     own = session is None
     if session is None:
         session = open_session(backend, trainee=trainee, size=size, fps=fps, realtime=realtime,
@@ -240,6 +273,11 @@ def train(target: str, *, session: TrainingSession | None = None, backend: str =
     finally:
         if own:
             session.close()
+    if athlete is not None:
+        from engine.coach.athletes import add_athlete, tag_session
+        tag_session(out, athlete)
+        if add_athlete(athlete) and say is not None:
+            say(f"new athlete {athlete} (qbvr athletes lists them)")
     if report:
         from .session.report import write_report
         from .session.stream import read_stream

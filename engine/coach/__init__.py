@@ -1,0 +1,1 @@
+"""What a coach follows over time: athletes, their sessions and their progress."""
