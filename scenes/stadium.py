@@ -23,7 +23,7 @@ STANDS_GAP_YD = 12.0  # from the field's edge to the front wall of the stands
 PROFILE = ((0.0, 0.0, ""), (0.0, 2.4, "wall"), (24.0, 14.0, "crowd"), (25.0, 19.0, "wall"),
            (50.0, 36.0, "crowd"), (50.5, 39.0, "wall"))
 CROWD_TILE_M = (24.0, 6.0)  # the crowd texture covers this much stand (along, up the slope)
-CROWD_PX_PER_M = 40
+CROWD_PX_PER_M = 16
 ROW_M, SEAT_M = 0.85, 0.52  # row depth along the slope, seat width
 EMPTY_SEATS = 0.12
 SEAT_COLOR = (0.20, 0.22, 0.27)
@@ -72,7 +72,9 @@ def crowd_texture(kits: tuple[palette.Kit, palette.Kit], seed: int = 7) -> Textu
     tex = Texture("crowd")
     tex.setup_2d_texture(w, h, Texture.T_unsigned_byte, Texture.F_rgb8)
     tex.set_ram_image_as(np.ascontiguousarray(rgb).tobytes(), "RGB")
-    tex.set_minfilter(SamplerState.FT_linear_mipmap_linear)
+    # one mip level per lookup and a small texture: llvmpipe pays per texel fetched, and the stands fill a
+    # large part of every view (a 40 px/m trilinear crowd cost more than the 22 players)
+    tex.set_minfilter(SamplerState.FT_linear_mipmap_nearest)
     tex.set_magfilter(SamplerState.FT_linear)
     tex.set_wrap_u(SamplerState.WM_repeat)
     tex.set_wrap_v(SamplerState.WM_repeat)

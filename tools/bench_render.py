@@ -6,6 +6,8 @@
 - the ratio full / empty stadium (target >= 0.5 on this machine): what the play itself costs;
 - per-frame Python milliseconds: the frame's wall time minus the time inside GraphicsEngine.render_frame
   (scene update, camera, view parameters; target <= 2 ms);
+- the full scene without the blob shadows, for their cost (the stadium, the sky and the shadows are on in
+  "full" and the stadium and sky in "empty stadium");
 - draw calls of the full scene;
 - the same with two views (stereo, side by side, 2 x 1280x720).
 
@@ -115,16 +117,20 @@ def main() -> int:
             scene.root.show()
             scene.figures.root.show()
             scene.ball.root.show()
+            scene.shadows.root.show()
+            if parts == "noshadow":
+                scene.shadows.root.hide()
             if parts == "nothing":
                 scene.root.hide()
             elif parts == "field":
                 scene.figures.root.hide()
                 scene.ball.root.hide()
+                scene.shadows.root.hide()
             return measure(r, args.frames, view if parts != "nothing" else None, t_snap, warmup=2)
 
-        for parts in ("full", "field", "nothing"):
+        for parts in ("full", "field", "nothing", "noshadow"):
             run(parts)  # warm up every variant once
-        res: dict[str, list] = {"full": [], "field": [], "nothing": []}
+        res: dict[str, list] = {"full": [], "field": [], "nothing": [], "noshadow": []}
         for _ in range(args.rounds):
             for parts in res:
                 res[parts].append(run(parts))
@@ -133,6 +139,7 @@ def main() -> int:
         py_ms = float(np.median([x[1] for x in res["full"]]))
         ratio = float(np.median(fps["full"] / fps["field"]))
         ratio_clear = float(np.median(fps["full"] / fps["nothing"]))
+        ratio_shadow = float(np.median(fps["full"] / fps["noshadow"]))
         label = "mono  " if views == 1 else "stereo"
         if views == 1:
             print(f"renderer: {gsg.get_driver_renderer()}; draw calls per view: {draw_calls(view)} "
@@ -142,6 +149,8 @@ def main() -> int:
               f"(target <= 2 ms)")
         print(f"{label}   nothing drawn (clear only) {fps['nothing'].max():6.1f} fps | full / clear-only "
               f"{ratio_clear:.2f}")
+        print(f"{label}   full without blob shadows {fps['noshadow'].max():6.1f} fps | with / without shadows "
+              f"{ratio_shadow:.2f}")
         close_play(view)
         r.close()
     return 0
