@@ -17,6 +17,7 @@ OVERLAP_M = 0.05
 MAX_SHIFT_M = 0.10
 CLOSE_M = 2.2  # only pairs whose roots are closer than this can touch
 SMOOTH_S = 0.25
+CHECK_DT_S = 0.05
 # capsule radius (m, for a 1.88 m player) by the child joint of the bone; bones not listed are not measured
 RADIUS = {"spine_mid": 0.15, "neck": 0.15, "l_elbow": 0.06, "r_elbow": 0.06, "l_wrist": 0.045, "r_wrist": 0.045,
           "l_knee": 0.09, "r_knee": 0.09, "l_ankle": 0.065, "r_ankle": 0.065}
@@ -76,8 +77,11 @@ def separate(jm: np.ndarray, times: np.ndarray, skel: Skeleton, heights: np.ndar
     players move (a pair with one fixed player: the other takes the whole shift)."""
     start, end, radius = capsules(skel, heights)
     T, P = jm.shape[1], jm.shape[2]
-    shift = np.zeros((T, P, 2))
-    for k in range(T):
+    dt = float(np.median(np.diff(times))) if T > 1 else 1.0
+    every = max(1, int(round(CHECK_DT_S / dt)))  # overlaps checked at ~20 Hz, shifts interpolated between
+    idx = np.arange(0, T, every)
+    sub = np.zeros((len(idx), P, 2))
+    for n_k, k in enumerate(idx):
         J = np.moveaxis(jm[:, k], 0, 1)  # [P, J, 3]
         pairs, depth = pair_overlap(J, start, end, radius)
         for (i, j), dep in zip(pairs, depth):
@@ -91,10 +95,14 @@ def separate(jm: np.ndarray, times: np.ndarray, skel: Skeleton, heights: np.ndar
             share = 0.5 if (mi and mj) else 1.0
             step = min(dep * share + 0.01, MAX_SHIFT_M)
             if mi:
-                shift[k, i] += u * step
+                sub[n_k, i] += u * step
             if mj:
-                shift[k, j] -= u * step
-    n = max(1, int(round(SMOOTH_S / max(float(np.median(np.diff(times))), 1e-6)))) if T > 1 else 1
+                sub[n_k, j] -= u * step
+    shift = np.zeros((T, P, 2))
+    for p in np.flatnonzero(np.abs(sub).sum(axis=(0, 2)) > 0):
+        for c in range(2):
+            shift[:, p, c] = np.interp(np.arange(T), idx, sub[:, p, c])
+    n = max(1, int(round(SMOOTH_S / max(dt, 1e-6))))
     kernel = np.ones(n) / n
     for p in np.flatnonzero(np.abs(shift).sum(axis=(0, 2)) > 0):
         for c in range(2):
