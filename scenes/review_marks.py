@@ -190,8 +190,10 @@ class ReviewMarks:
             self.shown["target"] = None  # the catch made: one ring, the carrier's
         for key, col in self.shown.items():
             self._place(key, col, J, eye, px_per_rad, to_screen, hud_top)
-        ts = np.linspace(t - TRAIL_S, t, TRAIL_POINTS)
-        self.trail.update(ball_path(sc.poses, ts))
+        if self.shown["carrier"] is None:  # in the air or loose: a held ball needs no trail
+            self.trail.update(ball_path(sc.poses, np.linspace(t - TRAIL_S, t, TRAIL_POINTS)))
+        else:
+            self.trail.root.hide()
         if ball is not None and np.all(np.isfinite(ball)):
             sc.ball.root.set_scale(ball_scale(float(np.linalg.norm(ball - eye)), px_per_rad))
 
