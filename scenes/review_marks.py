@@ -185,12 +185,16 @@ class ReviewMarks:
         sc = self.scene
         J, ball = sc.joints, sc.ball_pos
         roots = J[:, 0]
-        self.shown = {"target": self.target, "carrier": ball_carrier(roots, ball)}
+        carrier = ball_carrier(roots, ball)
+        self.shown = {"target": self.target, "carrier": carrier}
         if self.shown["carrier"] == self.target:
             self.shown["target"] = None  # the catch made: one ring, the carrier's
         for key, col in self.shown.items():
+            if col is not None and sc.figures.visible[col] == 0:
+                self.shown[key] = None  # the first-person player: no ring at his own feet
+        for key, col in self.shown.items():
             self._place(key, col, J, eye, px_per_rad, to_screen, hud_top)
-        if self.shown["carrier"] is None:  # in the air or loose: a held ball needs no trail
+        if carrier is None:  # in the air or loose: a held ball needs no trail
             self.trail.update(ball_path(sc.poses, np.linspace(t - TRAIL_S, t, TRAIL_POINTS)))
         else:
             self.trail.root.hide()

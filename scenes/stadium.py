@@ -21,7 +21,7 @@ STANDS_GAP_YD = 12.0  # from the field's edge to the front wall of the stands
 # Cross-section of the bowl going outward from the front wall: (metres out, metres up, surface), surface
 # "wall" (a dark facade) or "crowd" (seats, textured) for the piece that ends at that point.
 PROFILE = ((0.0, 0.0, ""), (0.0, 2.4, "wall"), (24.0, 14.0, "crowd"), (25.0, 19.0, "wall"),
-           (50.0, 36.0, "crowd"), (50.5, 39.0, "wall"))
+           (46.0, 29.0, "crowd"), (46.5, 31.5, "wall"))
 CROWD_TILE_M = (24.0, 6.0)  # the crowd texture covers this much stand (along, up the slope)
 CROWD_PX_PER_M = 16
 ROW_M, SEAT_M = 0.85, 0.52  # row depth along the slope, seat width
