@@ -145,7 +145,9 @@ def build_field(meta: PlayMeta, kits: tuple[palette.Kit, palette.Kit]) -> NodePa
     v, c, t = _solids()
     solids = root.attach_new_node(make_geom(v, t, colors=c, name="solids"))
     solids.set_two_sided(True)
-    build_stadium(kits).reparent_to(root)
     root.set_light_off(1)
     root.flatten_strong()
+    stadium = build_stadium(kits)  # its own node (flattened on its own), so views can leave it out
+    stadium.flatten_strong()
+    stadium.reparent_to(root)
     return root
