@@ -40,6 +40,7 @@ class PlayScene:
     joints: np.ndarray | None = None
     ball_pos: np.ndarray | None = None
     t: float | None = None
+    _shadow_width: np.ndarray | None = None
 
     @property
     def joint_names(self):
@@ -63,9 +64,10 @@ class PlayScene:
         ankles, head = _shadow_joints(tuple(self.joint_names))
         J = self.joints
         fig = self.figures
-        width = BODY_HALF_WIDTH_M * fig.radius[:, 0] / max(float(fig.layout.radius[0]), 1e-6)
-        shown = np.isfinite(J).all(axis=(1, 2)).astype(np.float32)
-        self.shadows.update(J[:, ankles].mean(axis=1), J[:, head], shown, width, ball)
+        if self._shadow_width is None:
+            self._shadow_width = BODY_HALF_WIDTH_M * fig.radius[:, 0] / max(float(fig.layout.radius[0]), 1e-6)
+        shown = np.isfinite(J[:, 0, 0]).astype(np.float32)
+        self.shadows.update(J[:, ankles].mean(axis=1), J[:, head], shown, self._shadow_width, ball)
 
 
 @lru_cache(maxsize=8)

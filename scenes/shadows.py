@@ -14,7 +14,7 @@ before the figures, which cover them.
 from __future__ import annotations
 
 import numpy as np
-from panda3d.core import Geom, GeomEnums, NodePath, OmniBoundingVolume, SamplerState, Texture, TransparencyAttrib
+from panda3d.core import GeomEnums, NodePath, OmniBoundingVolume, SamplerState, Texture, TransparencyAttrib
 
 from . import palette
 from .meshes import make_geom
@@ -74,32 +74,44 @@ class BlobShadows:
         self.root.set_depth_test(False)
         self.root.set_light_off(1)
         self.root.set_two_sided(True)
-        self._geom_usage = Geom.UH_dynamic
+        self._a, self._b = np.zeros((self.n, 2), np.float32), np.zeros((self.n, 2), np.float32)
+        self._alpha, self._half_w, self._half_l = (np.zeros(self.n, np.float32) for _ in range(3))
+        sun = np.asarray(palette.SUN, np.float32)
+        self._sun = sun[:2] / sun[2]  # ground offset per metre of height
+        self._perp = np.float32([-1.0, 1.0])  # (ux, uy)[::-1] * this = the left normal (-uy, ux)
 
     def update(self, feet: np.ndarray, head: np.ndarray, shown: np.ndarray, width: np.ndarray,
                ball: np.ndarray | None) -> None:
         """`feet`, `head` [P, 3] (feet midpoint, top of the head), `shown` [P] 0/1, `width` [P] half widths (m);
-        `ball` [3] or None."""
-        a = np.concatenate([feet[:, :2], np.zeros((1, 2), np.float32)])
-        b = np.concatenate([ground_point(head), np.zeros((1, 2), np.float32)])
-        alpha = np.concatenate([shown * SHADOW_ALPHA, [0.0]]).astype(np.float32)
-        half_w = np.concatenate([width, [BALL_SHADOW_R_M]]).astype(np.float32)
-        if ball is not None and np.all(np.isfinite(ball)):
-            g = ground_point(np.asarray(ball, np.float32))
-            a[-1] = b[-1] = g
+        `ball` [3] or None. A few numpy operations on preallocated arrays: this runs every frame."""
+        a, b, alpha, half_w, half_l = self._a, self._b, self._alpha, self._half_w, self._half_l
+        a[:-1] = feet[:, :2]
+        s = self._sun
+        b[:-1] = head[:, :2] - head[:, 2:3] * s
+        np.multiply(shown, SHADOW_ALPHA, out=alpha[:-1])
+        half_w[:-1] = width
+        alpha[-1] = 0.0
+        if ball is not None and np.isfinite(ball).all():
+            a[-1] = b[-1] = ball[:2] - ball[2] * s
             k = max(0.0, 1.0 - float(ball[2]) / BALL_FADE_M)
             alpha[-1] = BALL_SHADOW_ALPHA * k
-            half_w[-1] = BALL_SHADOW_R_M * (1.0 + 0.6 * (1.0 - k))
+            half_w[-1] = BALL_SHADOW_R_M * (1.6 - 0.6 * k)
         axis = b - a
-        length = np.linalg.norm(axis, axis=1)
-        u = np.where(length[:, None] > 1e-4, axis / np.maximum(length, 1e-4)[:, None], np.float32([1, 0]))
-        v = np.stack([-u[:, 1], u[:, 0]], -1)
-        half_l = np.where(np.arange(self.n) < self.n - 1, length / 2 + FOOT_MARGIN_M, half_w)
-        c = (a + b) / 2
+        length = np.sqrt(np.einsum("ij,ij->i", axis, axis))
+        u = axis / np.maximum(length, 1e-4)[:, None]
+        u[length <= 1e-4] = (1.0, 0.0)
+        np.multiply(length, 0.5, out=half_l)
+        half_l += FOOT_MARGIN_M
+        half_l[-1] = half_w[-1]
+        c = (a + b) * 0.5
+        lu, wv = half_l[:, None] * u, half_w[:, None] * u[:, ::-1] * self._perp
         d = self._data.reshape(self.n, 4, 9)
-        for k, (su, sv) in enumerate(((-1, -1), (1, -1), (1, 1), (-1, 1))):
-            d[:, k, :2] = c + su * half_l[:, None] * u + sv * half_w[:, None] * v
-        d[:, :, 2] = LIFT_M
-        d[:, :, 6] = np.where(np.isfinite(c).all(1), alpha, 0.0)[:, None]
-        d[:, :, :2] = np.nan_to_num(d[:, :, :2])
+        d[:, 0, :2] = c - lu - wv
+        d[:, 1, :2] = c + lu - wv
+        d[:, 2, :2] = c + lu + wv
+        d[:, 3, :2] = c - lu + wv
+        ok = np.isfinite(c).all(axis=1)
+        d[:, :, 6] = np.where(ok, alpha, 0.0)[:, None]
+        if not ok.all():
+            d[~ok, :, :2] = 0.0
         memoryview(self._vdata.modify_array(0)).cast("B").cast("f")[:] = self._data.ravel()
