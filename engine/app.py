@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+from panda3d.core import LPoint2f, LPoint3f
 
 from replay.field_frame import FIELD, YARD
 from replay.play import Play
@@ -24,6 +25,7 @@ from scenes.cameras import CAMERAS, CameraPose, Orbit, camera_pose, line_of_scri
 from scenes.hud import Hud
 from scenes.play_scene import PlayScene, build_play_scene
 from scenes.pose_source import PoseSource
+from scenes.review_marks import ReviewMarks
 
 from .renderer import Renderer
 
@@ -43,6 +45,7 @@ class PlayView:
     paused: bool = False
     loop: bool = False
     last_pose: CameraPose | None = None
+    marks: ReviewMarks | None = None
 
     def set_camera(self, name: str) -> None:
         if name not in CAMERAS:
@@ -63,8 +66,11 @@ def orbit_from(pose: CameraPose) -> Orbit:
 
 
 def open_play(renderer: Renderer, play: Play, *, camera: str = "qb", hud: bool = True, show_keys: bool = False,
-              t_range: tuple[float, float] | None = None, poses: PoseSource | None = None) -> PlayView:
-    """Build the scene of `play`, attach it (and its HUD on a mono view) to `renderer`, choose the camera."""
+              t_range: tuple[float, float] | None = None, poses: PoseSource | None = None,
+              review: bool = False) -> PlayView:
+    """Build the scene of `play`, attach it (and its HUD on a mono view) to `renderer`, choose the camera.
+    `review`: the reviewer's aids (target and ball carrier marked, the ball's trail and minimum size), which a
+    trainee standing in the play does not get."""
     scene = build_play_scene(play, poses)
     scene.root.reparent_to(renderer.scene)
     h = None
@@ -73,6 +79,9 @@ def open_play(renderer: Renderer, play: Play, *, camera: str = "qb", hud: bool =
         h.root.reparent_to(renderer.overlay)
     orbit = Orbit(target=np.array([line_of_scrimmage_m(play), FIELD.centre_y * YARD, 0.0], np.float32))
     view = PlayView(renderer, scene, h, orbit=orbit)
+    if review:
+        view.marks = ReviewMarks(play, scene)
+        view.marks.root.reparent_to(scene.root)
     view.set_camera(camera)
     return view
 
@@ -104,9 +113,30 @@ def update_frame(view: PlayView, t: float) -> None:
         ball = view.scene.ball_pos
         if view.camera == "qb" and ball is not None and np.linalg.norm(ball - pose.eye) < BALL_HIDDEN_NEAR_EYE_M:
             view.scene.ball.root.hide()  # the ball in the QB's own hand, right at his eyes, would fill the view
+        if view.marks is not None:
+            _update_marks(view, t, pose)
     if view.hud is not None:
         view.hud.resize(r.aspect)
         view.hud.update(t, camera=view.camera, speed=view.speed, paused=view.paused, loop=view.loop)
+
+
+def _update_marks(view: PlayView, t: float, pose: CameraPose) -> None:
+    """The review aids for the camera just placed: pixel scale from the lens, labels kept above the HUD band."""
+    r = view.renderer
+    lens = r.views[0].lens
+    px_per_rad = r.views[0].pixel_size[0] / (2.0 * np.tan(np.radians(pose.fov_h) / 2.0))
+    cam = r.views[0].camera
+    aspect = r.aspect
+
+    def to_screen(p: np.ndarray) -> tuple[float, float] | None:
+        q = cam.get_relative_point(r.scene, LPoint3f(float(p[0]), float(p[1]), float(p[2])))
+        s = LPoint2f()
+        if q.y <= 0 or not lens.project(q, s):
+            return None
+        return float(s.x) * aspect, float(s.y)
+
+    hud_top = view.hud.top if view.hud is not None else -1.0
+    view.marks.update(t, pose.eye, px_per_rad, to_screen, hud_top)
 
 
 def render_at(view: PlayView, t: float) -> np.ndarray:

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .ball_flight import BallPlan, ball_positions, plan_ball
+from .pass_set import extend_arms, pass_set_facing
 from .play import Play
 from .player_sizes import play_sizes
+from .separation import separate
 from .skeleton import Skeleton, load_skeleton
 from .synthesis import synthesize_joint_major
 
@@ -147,18 +149,20 @@ def internal_times(play: Play, fps: float = INTERNAL_FPS) -> np.ndarray:
     return t0 + np.arange(n) / fps
 
 
-def build_motion(play: Play, pose=None, *, skeleton: Skeleton | None = None, fps: float = INTERNAL_FPS
-                 ) -> PlayMotion:
+def build_motion(play: Play, pose=None, *, skeleton: Skeleton | None = None, fps: float = INTERNAL_FPS,
+                 contact: bool = True) -> PlayMotion:
     """Every player's skeleton and the ball for the whole play. Deterministic.
 
     `pose` (a `replay.pose.PoseStream`) supplies measured joints for the players it covers: they are gap-filled,
     fused with the RFID track and resampled; everyone else is synthesised from the track.
+    `contact` (default on): linemen pass-set facing the line, engaged pairs reach for each other
+    (`replay.pass_set`) and overlapping bodies are eased apart (`replay.separation`); off for before/after figures.
     """
     skel = skeleton or load_skeleton()
     times = internal_times(play, fps)
     heights = skel.heights(play.roster.position, play_sizes(play)[0])
     plan = plan_ball(play, times)
-    jm = synthesize_joint_major(play, times, skel, heights, plan)  # [J, T, P, 3]
+    jm = synthesize_joint_major(pass_set_facing(play) if contact else play, times, skel, heights, plan)  # [J,T,P,3]
     source = np.full(play.n_players, "synthesis", object)
     covered = np.zeros(0, np.int64)
     if pose is not None:
@@ -167,6 +171,10 @@ def build_motion(play: Play, pose=None, *, skeleton: Skeleton | None = None, fps
         covered = apply_pose(play, pose, times, joints, skel)
         source[covered] = "pose"
         jm = np.ascontiguousarray(np.moveaxis(joints, 2, 0))
+    if contact:
+        synthesized = source == "synthesis"
+        extend_arms(play, times, skel, jm, heights, synthesized)
+        separate(jm, times, skel, heights, synthesized)
     root, dirs, measured = decompose_joint_major(jm, skel.parents, covered)
     # synthesised bones have exact lengths: height x fraction (pose players: their median lengths)
     blen = (heights[:, None] * skel.length[None, :]).astype(np.float32)

@@ -1,6 +1,7 @@
 """A regulation NFL field in the world frame (metres, Z up, x downfield toward the defense's end zone):
 grass with 5-yard mowing stripes, end zones in team colours with team names, sidelines and end lines, yard
-lines, hash marks, yard numbers, goal posts, stands; plus the play's line of scrimmage and first-down line.
+lines, hash marks, yard numbers, goal posts, the stadium around it (`scenes.stadium`); plus the play's line of
+scrimmage and first-down line.
 
 Built once per play and flattened: a handful of draw calls. The flat ground layers draw first without depth
 (painter's order inside one mesh), so lines never z-fight with the grass at any distance.
@@ -16,11 +17,11 @@ from replay.play import PlayMeta
 
 from . import palette
 from .meshes import box, make_geom, rects
+from .stadium import STANDS_GAP_YD, build_stadium
 
 HASH_Y = (23.583, 29.75)  # NFL hash marks, yards from the near sideline (70'9" each side, 18'6" apart)
 CROSSBAR_M, UPRIGHT_GAP_M, UPRIGHT_M = 3.05, 5.64, 10.67
-STANDS_GAP_YD = 12.0  # from the field's edge to the first row of the stands
-SUN = np.array([0.35, -0.45, 0.82], np.float32) / np.linalg.norm([0.35, -0.45, 0.82])
+SUN = np.asarray(palette.SUN, np.float32)
 
 
 def _ground_layers(meta: PlayMeta, off: palette.Kit, dfn: palette.Kit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -92,7 +93,7 @@ def _goal_post(x_line: float, back: float) -> list[tuple]:
 
 
 def _solids() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Goal posts and stands as shaded triangles in metres: (vertices, colours, triangles)."""
+    """Goal posts as shaded triangles in metres: (vertices, colours, triangles)."""
     verts, cols, tris, base = [], [], [], 0
 
     def add(v, n, t, color):
@@ -105,18 +106,6 @@ def _solids() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for x_line, back in ((0.0, -1), (FIELD.length * YARD, 1)):
         for lo, hi in _goal_post(x_line, back):
             add(*box(lo, hi), palette.GOALPOST)
-    # stands: one sloped bank of seats on every side, 12 yd beyond the field, rising 18 m over 30 m
-    L, W = FIELD.length * YARD, FIELD.width * YARD
-    g, d, h = STANDS_GAP_YD * YARD, 30.0, 18.0
-    inner = [(-g, -g), (L + g, -g), (L + g, W + g), (-g, W + g)]
-    outer = [(-g - d, -g - d), (L + g + d, -g - d), (L + g + d, W + g + d), (-g - d, W + g + d)]
-    for k in range(4):
-        a, b = inner[k], inner[(k + 1) % 4]
-        c, e = outer[(k + 1) % 4], outer[k]
-        v = np.array([(*a, 0), (*b, 0), (*c, h), (*e, h)], np.float32)
-        n = np.cross(v[1] - v[0], v[3] - v[0])
-        n = np.tile(n / np.linalg.norm(n), (4, 1))
-        add(v, n, np.array([(0, 1, 2), (0, 2, 3)], np.uint32), palette.STANDS)
     return np.concatenate(verts), np.concatenate(cols), np.concatenate(tris)
 
 
@@ -158,4 +147,7 @@ def build_field(meta: PlayMeta, kits: tuple[palette.Kit, palette.Kit]) -> NodePa
     solids.set_two_sided(True)
     root.set_light_off(1)
     root.flatten_strong()
+    stadium = build_stadium(kits)  # its own node (flattened on its own), so views can leave it out
+    stadium.flatten_strong()
+    stadium.reparent_to(root)
     return root

@@ -76,7 +76,8 @@ class Hud:
         # one band along the bottom: situation and status, the timeline, the keys (interactive only)
         self.bar_l, self.bar_r = -a + 0.06, a - 0.06
         self.bar_y = -0.90 if show_keys else -0.945
-        card(self.root, "band", -a, a, -1.0, self.bar_y + 0.135, (0, 0, 0, 0.85))
+        self.top = self.bar_y + 0.135  # overlay z of the band's top: 3D labels keep above it (review_marks)
+        card(self.root, "band", -a, a, -1.0, self.top, (0, 0, 0, 0.85))
         self._text("situation", situation_text(play), -a + 0.03, self.bar_y + 0.075, 0.045, TextNode.A_left)
         self._text("status", "", a - 0.03, self.bar_y + 0.075, 0.045, TextNode.A_right)
         card(self.root, "timeline", self.bar_l, self.bar_r, self.bar_y - 0.006, self.bar_y + 0.006, (0.8, 0.8, 0.8, 1))

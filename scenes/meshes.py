@@ -16,9 +16,10 @@ from panda3d.core import (
 )
 
 
-def _format(with_normal: bool, with_color: bool, extra: tuple[str, ...] = ()) -> GeomVertexFormat:
+def _format(with_normal: bool, with_color: bool, extra: tuple[str, ...] = (), with_uv: bool = False
+            ) -> GeomVertexFormat:
     arr = GeomVertexArrayFormat()
-    arr.add_column(InternalName.get_vertex(), 4 if not (with_normal or with_color) else 3,
+    arr.add_column(InternalName.get_vertex(), 4 if not (with_normal or with_color or with_uv) else 3,
                    GeomEnums.NT_float32, GeomEnums.C_point)
     for name in extra:
         arr.add_column(InternalName.make(name), 1, GeomEnums.NT_float32, GeomEnums.C_other)
@@ -26,6 +27,8 @@ def _format(with_normal: bool, with_color: bool, extra: tuple[str, ...] = ()) ->
         arr.add_column(InternalName.get_normal(), 3, GeomEnums.NT_float32, GeomEnums.C_normal)
     if with_color:
         arr.add_column(InternalName.get_color(), 4, GeomEnums.NT_float32, GeomEnums.C_color)
+    if with_uv:
+        arr.add_column(InternalName.get_texcoord(), 2, GeomEnums.NT_float32, GeomEnums.C_texcoord)
     fmt = GeomVertexFormat()
     fmt.add_array(arr)
     return GeomVertexFormat.register_format(fmt)
@@ -33,10 +36,11 @@ def _format(with_normal: bool, with_color: bool, extra: tuple[str, ...] = ()) ->
 
 def make_geom(vertices: np.ndarray, triangles: np.ndarray, *, normals: np.ndarray | None = None,
               colors: np.ndarray | None = None, extra: dict[str, np.ndarray] | None = None,
-              name: str = "mesh") -> GeomNode:
+              uvs: np.ndarray | None = None, name: str = "mesh") -> GeomNode:
     """One GeomNode from float vertices [N,3] (or [N,4] for shader-interpreted data), optional normals [N,3]
     and RGB(A) colours [N,3|4], and int triangles [T,3]. Triangle order is kept (painter's order matters for
-    the flat field layers). `extra` adds named one-float columns that shaders read as `in float NAME`."""
+    the flat field layers). `extra` adds named one-float columns that shaders read as `in float NAME`; `uvs` [N,2]
+    texture coordinates."""
     v = np.asarray(vertices, np.float32)
     extra = extra or {}
     cols = [v] + [np.asarray(a, np.float32).reshape(-1, 1) for a in extra.values()]
@@ -47,10 +51,12 @@ def make_geom(vertices: np.ndarray, triangles: np.ndarray, *, normals: np.ndarra
         if c.shape[1] == 3:
             c = np.concatenate([c, np.ones((len(c), 1), np.float32)], 1)
         cols.append(c)
-    if v.shape[1] == 4 and (normals is not None or colors is not None):
+    if uvs is not None:
+        cols.append(np.asarray(uvs, np.float32))
+    if v.shape[1] == 4 and (normals is not None or colors is not None or uvs is not None):
         raise ValueError("4-component vertices carry shader data and take no normals or colours")
     data = np.ascontiguousarray(np.concatenate(cols, 1), np.float32)
-    fmt = _format(normals is not None, colors is not None, tuple(extra))
+    fmt = _format(normals is not None, colors is not None, tuple(extra), uvs is not None)
     vdata = GeomVertexData(name, fmt, Geom.UH_static)
     vdata.unclean_set_num_rows(len(v))
     memoryview(vdata.modify_array(0)).cast("B").cast("f")[:] = data.ravel()

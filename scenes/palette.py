@@ -7,6 +7,7 @@ team's jersey pixel under full light is its published colour.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +36,8 @@ PANTS = (0.85, 0.85, 0.82)
 AWAY_WHITE = (0.95, 0.95, 0.95)
 DARK = 0.3  # a kit whose brightest channel is below this reads as black from afar
 BALL = (0.45, 0.23, 0.10)
+# The sun's direction (toward it, unit): baked into static scenery, lit on figures, casts the shadows.
+SUN = tuple(c / math.hypot(0.35, -0.45, 0.82) for c in (0.35, -0.45, 0.82))
 # Teams missing from the table (synthetic plays, unknown codes) fall back to these, offense first.
 FALLBACK = ({"primary": "#C8102E", "secondary": "#FFFFFF"}, {"primary": "#1D428A", "secondary": "#FFC72C"})
 

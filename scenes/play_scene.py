@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from panda3d.core import NodePath
@@ -18,8 +19,9 @@ from replay.roles import passer
 from . import palette
 from .ball import Ball
 from .field import SUN, build_field
-from .figures import Figures
+from .figures import Figures, joint_kind
 from .pose_source import PoseSource, pose_source_for
+from .shadows import BODY_HALF_WIDTH_M, BlobShadows
 
 BALL_VELOCITY_DT = 0.05
 
@@ -34,9 +36,11 @@ class PlayScene:
     ball: Ball
     kits: tuple[palette.Kit, palette.Kit]
     qb: int | None
+    shadows: BlobShadows | None = None
     joints: np.ndarray | None = None
     ball_pos: np.ndarray | None = None
     t: float | None = None
+    _shadow_width: np.ndarray | None = None
 
     @property
     def joint_names(self):
@@ -51,10 +55,30 @@ class PlayScene:
         b2 = np.asarray(self.poses.ball_at(t + BALL_VELOCITY_DT), np.float32)
         self.ball_pos = b
         self.ball.update(b, (b2 - b) / BALL_VELOCITY_DT)
+        if self.shadows is not None:
+            self._update_shadows(b)
         return self.joints
 
+    def _update_shadows(self, ball: np.ndarray) -> None:
+        """Every player with a pose casts a shadow, the first-person QB too (his figure hidden, not his shadow)."""
+        ankles, head = _shadow_joints(tuple(self.joint_names))
+        J = self.joints
+        fig = self.figures
+        if self._shadow_width is None:
+            self._shadow_width = BODY_HALF_WIDTH_M * fig.radius[:, 0] / max(float(fig.layout.radius[0]), 1e-6)
+        shown = np.isfinite(J[:, 0, 0]).astype(np.float32)
+        self.shadows.update(J[:, ankles].mean(axis=1), J[:, head], shown, self._shadow_width, ball)
 
-def build_play_scene(play: Play, poses: PoseSource | None = None) -> PlayScene:
+
+@lru_cache(maxsize=8)
+def _shadow_joints(names: tuple[str, ...]) -> tuple[list[int], int]:
+    """The ankles and the highest head joint (the head top) of a skeleton."""
+    kinds = [joint_kind(n) for n in names]
+    heads = [j for j, k in enumerate(kinds) if k == "head"] or [len(names) - 1]
+    return [j for j, k in enumerate(kinds) if k == "ankle"], heads[0]
+
+
+def build_play_scene(play: Play, poses: PoseSource | None = None, *, shadows: bool = True) -> PlayScene:
     """The scene for `play`; `poses` defaults to Motion's skeletons (or standing stand-ins until Motion exists)."""
     poses = poses or pose_source_for(play)
     kits = palette.play_kits(play.meta.offense_team, play.meta.defense_team)
@@ -66,4 +90,8 @@ def build_play_scene(play: Play, poses: PoseSource | None = None) -> PlayScene:
     figures.root.reparent_to(root)
     ball = Ball()
     ball.root.reparent_to(root)
-    return PlayScene(play, poses, root, field, figures, ball, kits, passer(play))
+    blobs = None
+    if shadows:
+        blobs = BlobShadows(play.n_players)
+        blobs.root.reparent_to(root)
+    return PlayScene(play, poses, root, field, figures, ball, kits, passer(play), blobs)

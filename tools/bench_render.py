@@ -6,6 +6,8 @@
 - the ratio full / empty stadium (target >= 0.5 on this machine): what the play itself costs;
 - per-frame Python milliseconds: the frame's wall time minus the time inside GraphicsEngine.render_frame
   (scene update, camera, view parameters; target <= 2 ms);
+- the full scene without the blob shadows, for their cost (the stadium, the sky and the shadows are on in
+  "full" and the stadium and sky in "empty stadium");
 - draw calls of the full scene;
 - the same with two views (stereo, side by side, 2 x 1280x720).
 
@@ -85,12 +87,68 @@ def measure(renderer: Renderer, frames: int, view=None, t0: float = 0.0, warmup:
     return frames / wall, (wall - timed.total) / frames * 1000.0
 
 
+def add_shadow_map_pass(r: Renderer, view, size: int = 2048):
+    """What a shadow map would add at the least: a depth-only pass of every figure and the ball from the sun into
+    a `size`^2 depth texture (an orthographic 70 x 70 m view over the line of scrimmage), rendered every frame.
+    The turf's lookup into it is not counted, so this is a lower bound. Returns the pass's buffer."""
+    from panda3d.core import (
+        BitMask32,
+        Camera,
+        FrameBufferProperties,
+        GraphicsOutput,
+        GraphicsPipe,
+        OrthographicLens,
+        Texture,
+        WindowProperties,
+    )
+
+    from scenes import palette
+    from scenes.cameras import line_of_scrimmage_m
+    win = r.views[0].region.get_window()
+    fb = FrameBufferProperties()
+    fb.set_depth_bits(24)
+    buf = r.engine.make_output(win.get_pipe(), "shadow-map", -10, fb, WindowProperties.size(size, size),
+                               GraphicsPipe.BF_refuse_window, win.get_gsg(), win)
+    depth = Texture("shadow-depth")
+    buf.add_render_texture(depth, GraphicsOutput.RTM_bind_or_copy, GraphicsOutput.RTP_depth)
+    lens = OrthographicLens()
+    lens.set_film_size(70, 70)
+    lens.set_near_far(1, 200)
+    cam = view.scene.root.attach_new_node(Camera("sun", lens))
+    cam.node().set_camera_mask(BitMask32.bit(5))
+    for np_ in (view.scene.field, view.scene.shadows.root):
+        np_.hide(BitMask32.bit(5))
+    target = np.array([line_of_scrimmage_m(view.scene.play), 24.4, 0.0])
+    eye = target + 100.0 * np.asarray(palette.SUN)
+    cam.set_pos(*eye)
+    cam.look_at(*target)
+    dr = buf.make_display_region()
+    dr.set_camera(cam)
+    return buf
+
+
 def draw_calls(view) -> int:
     n = 0
     for np_ in view.scene.root.find_all_matches("**/+GeomNode"):
         if not np_.is_hidden():
             n += np_.node().get_num_geoms()
     return n
+
+
+def compare_shadow_map(r: Renderer, view, frames: int, rounds: int, t0: float) -> None:
+    """Blob shadows against the depth pass a shadow map needs, in adjacent chunks of the same run."""
+    fb, fm = [], []
+    for _ in range(max(3, rounds // 3)):
+        view.scene.shadows.root.show()
+        fb.append(measure(r, frames, view, t0, warmup=2)[0])
+        view.scene.shadows.root.hide()
+        buf = add_shadow_map_pass(r, view)
+        fm.append(measure(r, frames, view, t0, warmup=2)[0])
+        r.engine.remove_window(buf)
+    view.scene.shadows.root.show()
+    ratio = float(np.median(np.array(fm) / np.array(fb)))
+    print(f"mono   shadows: blob {max(fb):6.1f} fps | shadow-map depth pass only (2048^2, no turf lookup: a lower "
+          f"bound) {max(fm):6.1f} fps | shadow map / blob {ratio:.2f}")
 
 
 def main() -> int:
@@ -115,16 +173,20 @@ def main() -> int:
             scene.root.show()
             scene.figures.root.show()
             scene.ball.root.show()
+            scene.shadows.root.show()
+            if parts == "noshadow":
+                scene.shadows.root.hide()
             if parts == "nothing":
                 scene.root.hide()
             elif parts == "field":
                 scene.figures.root.hide()
                 scene.ball.root.hide()
+                scene.shadows.root.hide()
             return measure(r, args.frames, view if parts != "nothing" else None, t_snap, warmup=2)
 
-        for parts in ("full", "field", "nothing"):
+        for parts in ("full", "field", "nothing", "noshadow"):
             run(parts)  # warm up every variant once
-        res: dict[str, list] = {"full": [], "field": [], "nothing": []}
+        res: dict[str, list] = {"full": [], "field": [], "nothing": [], "noshadow": []}
         for _ in range(args.rounds):
             for parts in res:
                 res[parts].append(run(parts))
@@ -133,6 +195,7 @@ def main() -> int:
         py_ms = float(np.median([x[1] for x in res["full"]]))
         ratio = float(np.median(fps["full"] / fps["field"]))
         ratio_clear = float(np.median(fps["full"] / fps["nothing"]))
+        ratio_shadow = float(np.median(fps["full"] / fps["noshadow"]))
         label = "mono  " if views == 1 else "stereo"
         if views == 1:
             print(f"renderer: {gsg.get_driver_renderer()}; draw calls per view: {draw_calls(view)} "
@@ -142,6 +205,10 @@ def main() -> int:
               f"(target <= 2 ms)")
         print(f"{label}   nothing drawn (clear only) {fps['nothing'].max():6.1f} fps | full / clear-only "
               f"{ratio_clear:.2f}")
+        print(f"{label}   full without blob shadows {fps['noshadow'].max():6.1f} fps | with / without shadows "
+              f"{ratio_shadow:.2f}")
+        if views == 1:
+            compare_shadow_map(r, view, args.frames, args.rounds, t_snap)
         close_play(view)
         r.close()
     return 0

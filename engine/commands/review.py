@@ -95,7 +95,7 @@ def _render_sequence(renderer, play, args: argparse.Namespace, fps: float, write
     from engine.app import open_play, render_at
     t0, t1 = _time_range(play, args)
     times = frame_times(t0, t1, fps)
-    view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, t_range=(t0, t1))
+    view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, t_range=(t0, t1), review=True)
     for k, t in enumerate(tqdm(times, desc=f"rendering {play.key}", unit="frame", file=sys.stderr,
                                disable=args.quiet, dynamic_ncols=True)):
         write(k, render_at(view, t))
@@ -108,7 +108,7 @@ def _batch(renderer, play, args: argparse.Namespace) -> int:
     from engine.renderer import save_png
     if args.screenshot is not None:
         t = resolve_time(play, args.at)
-        view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud)
+        view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, review=True)
         save_png(args.screenshot, render_at(view, t))
         print(f"wrote {args.screenshot} ({args.size[0]}x{args.size[1]}, {args.camera} camera, t = {t:+.2f} s)")
         return 0
@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
         from replay.timebase import Timeline
         timeline = Timeline.for_play(play, start=args.t_from, end=args.t_to)
         timeline.seek(resolve_time(play, args.at))
-        view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, show_keys=True,
+        view = open_play(renderer, play, camera=args.camera, hud=not args.no_hud, show_keys=True, review=True,
                          t_range=(timeline.start, timeline.end))
         update_frame(view, timeline.now())
         review_interactive(view, play, timeline)
