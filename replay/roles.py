@@ -373,21 +373,29 @@ def pass_rushers(play: Play) -> np.ndarray:
 
 SHOTGUN_ARRIVAL_S = 0.5  # s: without a usable ball track, the snap reaches a shotgun QB about this long after it
 EXCHANGE_S = 0.2  # s: even under centre the exchange takes a moment; no throw before it
+UNDER_CENTRE_YD = 2.0  # yd: the ball this close to the passer at the snap: he is under centre
+LATEST_HOLD_S = 0.8  # s: by then the snap has reached any QB
 
 
 def ball_in_hand_time(play: Play) -> float:
     """Seconds from the snap when the passer first holds the ball (under centre: the exchange; shotgun: the snap
-    arriving): the first frame after the snap the ball track is within HOLD_IN of him (at least EXCHANGE_S),
-    else SHOTGUN_ARRIVAL_S; never after the real release. A throw before this instant is not a legal throw."""
+    arriving): EXCHANGE_S when the ball sits within UNDER_CENTRE_YD of him at the snap (the tracked ball lags and
+    wanders by a yard or more under centre), else the first frame after the snap the ball track is within HOLD_IN
+    of him, else SHOTGUN_ARRIVAL_S; never later than LATEST_HOLD_S (a snap has reached even a deep shotgun QB by
+    then; later only means a noisy ball track) nor after the real release. A throw before it is not legal."""
     qb = passer(play)
     rel = release_time(play)
     t = SHOTGUN_ARRIVAL_S
     if qb is not None:
         bx, by = _ball_per_frame(play)
         d = np.hypot(play.x[:, qb] - bx, play.y[:, qb] - by)
-        hit = np.flatnonzero((play.t >= 0) & (d <= HOLD_IN))
-        if len(hit):
-            t = max(float(play.t[hit[0]]), EXCHANGE_S)
+        after = play.t >= 0
+        hit = np.flatnonzero(after & (d <= HOLD_IN))
+        at_snap = d[after][:1]
+        if len(at_snap) and at_snap[0] <= UNDER_CENTRE_YD:
+            t = EXCHANGE_S
+        elif len(hit):
+            t = min(max(float(play.t[hit[0]]), EXCHANGE_S), LATEST_HOLD_S)
     return min(t, rel) if rel is not None else t
 
 

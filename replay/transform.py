@@ -15,6 +15,7 @@ that recorded it re-scores the same play (`apply_variation`).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -84,7 +85,8 @@ def mirror_play(play: Play) -> Play:
     p.y = (FIELD.width - p.y).astype(np.float32)
     p.ball_y = (FIELD.width - p.ball_y).astype(np.float32)
     p.o, p.dir = mirror_angle(p.o), mirror_angle(p.dir)
-    p.meta.description = _SIDES.sub(lambda m: "right" if m.group(1) == "left" else "left", p.meta.description)
+    p.meta = dataclasses.replace(p.meta, description=_SIDES.sub(
+        lambda m: "right" if m.group(1) == "left" else "left", p.meta.description))
     p.flags["mirrored"] = "mirrored left-right for a drill"
     return p
 

@@ -13,6 +13,7 @@ Usage: QBVR_SHARED_DATA=../shared/data .venv/bin/python tools/bench_index.py [--
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -43,7 +44,7 @@ def build_store(root: Path, copies: int) -> PlayStore:
         play = src.load(key)
         for c in range(copies):
             p = play if c == 0 else src.load(key)
-            p.meta.play_id = play.meta.play_id * 100 + c
+            p.meta = dataclasses.replace(p.meta, play_id=play.meta.play_id * 100 + c)
             plays.append(p)
         if len(plays) > 200:
             store.save_many(plays)

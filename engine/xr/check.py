@@ -69,6 +69,37 @@ def frame_timing(display_times_ns, period_ns: int, cpu_s, should_render=None, wo
                              None if lead is None else float(np.percentile(lead, 95)))
 
 
+def _open_driver(seconds: float, scripted: bool, out, eye_size: tuple[int, int]):
+    """The scripted headset, or the real runtime's driver after probing it (None, said why, when not ready)."""
+    from .runtime import INSTALL_HINT, probe_runtime
+
+    if scripted:
+        from .scripted import ScriptedHeadset, standing_trace
+        return ScriptedHeadset(standing_trace(seconds), eye_size=eye_size)
+    probe = probe_runtime()
+    out(f"runtime: {probe.runtime or 'none'}")
+    if probe.extensions:
+        out(f"extensions: {len(probe.extensions)} "
+            f"({'with' if EYE_GAZE_EXTENSION in probe.extensions else 'without'} {EYE_GAZE_EXTENSION})")
+    if not probe.ok:
+        out(f"not ready: {probe.reason}")
+        out(INSTALL_HINT)
+        return None
+    from .openxr_driver import OpenXRDriver
+    return OpenXRDriver()
+
+
+def _print_info(backend, driver, out) -> None:
+    info = backend.info
+    out(f"runtime: {info.runtime}")
+    out(f"system: {info.system}")
+    out(f"views: {info.views} x {info.eye_size[0]}x{info.eye_size[1]} (recommended per eye)")
+    out(f"eye tracking: {'yes (XR_EXT_eye_gaze_interaction)' if info.eye_gaze else 'no: head gaze is measured'}")
+    out(f"extensions enabled: {', '.join(info.extensions)}")
+    if getattr(driver, "graphics", ""):
+        out(f"graphics binding: OpenGL on {driver.graphics.upper()} (the context Panda3D renders with)")
+
+
 def run_check(seconds: float = 10.0, *, scripted: bool = False, out=print,
               eye_size: tuple[int, int] = (640, 640)) -> int:
     """Print the headset report and run the test scene; returns a process exit code (0 ready, 1 not).
@@ -78,37 +109,17 @@ def run_check(seconds: float = 10.0, *, scripted: bool = False, out=print,
     from scenes.synthetic_plays import synthetic_play
 
     from .headset import HeadsetBackend, run_headset_loop
-    from .runtime import INSTALL_HINT, probe_runtime
 
-    if scripted:
-        from .scripted import ScriptedHeadset, standing_trace
-        driver = ScriptedHeadset(standing_trace(seconds), eye_size=eye_size)
-    else:
-        probe = probe_runtime()
-        out(f"runtime: {probe.runtime or 'none'}")
-        if probe.extensions:
-            out(f"extensions: {len(probe.extensions)} "
-                f"({'with' if EYE_GAZE_EXTENSION in probe.extensions else 'without'} {EYE_GAZE_EXTENSION})")
-        if not probe.ok:
-            out(f"not ready: {probe.reason}")
-            out(INSTALL_HINT)
-            return 1
-        from .openxr_driver import OpenXRDriver
-        driver = OpenXRDriver()
+    driver = _open_driver(seconds, scripted, out, eye_size)
+    if driver is None:
+        return 1
     backend = HeadsetBackend(driver)
     try:
         renderer = Renderer(backend)
     except DisplayUnavailable as e:
         out(f"not ready: {e}")
         return 1
-    info = backend.info
-    out(f"runtime: {info.runtime}")
-    out(f"system: {info.system}")
-    out(f"views: {info.views} x {info.eye_size[0]}x{info.eye_size[1]} (recommended per eye)")
-    out(f"eye tracking: {'yes (XR_EXT_eye_gaze_interaction)' if info.eye_gaze else 'no: head gaze is measured'}")
-    out(f"extensions enabled: {', '.join(info.extensions)}")
-    if getattr(driver, "graphics", ""):
-        out(f"graphics binding: OpenGL on {driver.graphics.upper()} (the context Panda3D renders with)")
+    _print_info(backend, driver, out)
 
     play = synthetic_play("cover3_smash")
     view = open_play(renderer, play, camera="qb", hud=False)

@@ -71,8 +71,9 @@ def test_review_at_nan_through_the_cli(store, tmp_path, capsys):
 
 def test_store_that_is_a_file_is_reported(tmp_path, capsys):
     (tmp_path / "f").write_text("x")
-    assert main(["plays", "--store", str(tmp_path / "f")]) == 0
-    assert "not a directory" in capsys.readouterr().err
+    assert main(["plays", "--store", str(tmp_path / "f")]) == 2
+    err = capsys.readouterr().err
+    assert "not a directory" in err.lower() and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EISDIR])

@@ -139,3 +139,12 @@ def test_role_facts_are_computed_once_per_play_and_dropped_with_it(tiny_play):
     del play
     gc.collect()
     assert len(roles_mod._CACHE) == n - 1
+
+
+@pytest.mark.shared_data
+def test_a_lagging_ball_track_under_centre_does_not_make_early_throws_illegal(real_store):
+    """Under centre the tracked ball sat 1.3-1.7 yd from the QB until 1.3 s on 2018092306:80, so a throw at 1.05 s was
+    refused; the QB holds the ball after the exchange, and on every shared play by 0.8 s at the latest."""
+    from replay.roles import EXCHANGE_S, LATEST_HOLD_S, ball_in_hand_time
+    assert ball_in_hand_time(real_store.load("2018092306:80")) == EXCHANGE_S
+    assert max(ball_in_hand_time(real_store.load(k)) for k in real_store.keys()) <= LATEST_HOLD_S

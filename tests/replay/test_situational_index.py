@@ -42,7 +42,7 @@ def test_index_is_incremental(tmp_path):
     again = update_index(store)
     assert (again.computed, again.kept) == (0, 3)
     p = store.load("2099010100:2")
-    p.meta.down = 3
+    p.meta = dataclasses.replace(p.meta, down=3)
     store.save(p)
     store.path_for("2099010100:3").unlink()
     third = update_index(store)
@@ -62,7 +62,7 @@ def test_a_failed_write_leaves_the_old_index_whole(tmp_path, monkeypatch):
     update_index(store)
     before = (store.root / INDEX_FILE).read_bytes()
     p = store.load("2099010100:1")
-    p.meta.down = 4
+    p.meta = dataclasses.replace(p.meta, down=4)
     store.save(p)
     import pyarrow.parquet as pq
 

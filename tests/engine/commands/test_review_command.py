@@ -120,11 +120,13 @@ def test_review_video_writes_an_mp4_whose_frames_and_size_match(real_store, real
 
 def test_review_video_refuses_what_the_encoder_cannot_write(tmp_path, capsys, monkeypatch):
     for args, words in ((["--video", str(tmp_path / "a.avi")], "expected a .mp4"),
-                        (["--video", str(tmp_path / "a.mp4"), "--size", "161x90"], "even width and height"),
-                        (["--video", str(tmp_path), "--size", "160x90"], "expected a .mp4")):
+                        (["--video", str(tmp_path / "a.mp4"), "--size", "161x90"], "even width and height")):
         rc = main(["review", "2018092311:141", *args, "--store", str(tmp_path / "store")])
         err = capsys.readouterr().err
         assert rc == 2 and words in err and len(err.strip().splitlines()) == 1, err
+    with pytest.raises(SystemExit):  # a folder is a usage error, before anything renders
+        main(["review", "2018092311:141", "--video", str(tmp_path), "--store", str(tmp_path / "store")])
+    assert "is a directory" in capsys.readouterr().err
     import sys
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # the extra is not installed
     rc = main(["review", "2018092311:141", "--video", str(tmp_path / "a.mp4"), "--store", str(tmp_path / "store")])
