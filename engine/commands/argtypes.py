@@ -54,3 +54,11 @@ def out_dir(text: str) -> Path:
     if parent is not None and not parent.is_dir():
         raise argparse.ArgumentTypeError(f"{parent} is a file, so {text} cannot be made")
     return p
+
+
+def add_cluster_args(p: argparse.ArgumentParser) -> None:
+    """--scheduler, --workers and --quiet of the commands that run their work as Dask tasks."""
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
+    p.add_argument("--workers", type=int, metavar="N", help="local cluster workers (default: one per core; 0: no "
+                   "cluster, this process)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -14,7 +14,7 @@ import numpy as np
 from replay.errors import InputError, QbvrError
 from replay.field_frame import FIELD
 
-from .argtypes import out_dir, out_file, positive_float
+from .argtypes import add_cluster_args, out_dir, out_file, positive_float
 from .data import add_store_arg
 
 SCORE_RANGES = {  # column -> (min, max, empty allowed)
@@ -89,10 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "path); --workers 0 runs in this process.",
                         epilog="example: qbvr cp throws --out throws.csv --workers 2")
     p.add_argument("--out", metavar="OUT.csv", help="write the rows as CSV (default: a summary only)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
-    p.add_argument("--workers", type=int, metavar="N", help="local cluster workers (default: one per core; 0: no "
-                   "cluster)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_cluster_args(p)
     add_store_arg(p)
     p.set_defaults(func=run_throws)
 

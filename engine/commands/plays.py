@@ -11,6 +11,7 @@ from typing import Any
 from replay.finder import FILTERS, SORTABLE, build_filters, select, sort_rows
 from replay.store import PlayStore
 
+from .argtypes import add_cluster_args
 from .data import add_store_arg
 
 # the index fields `qbvr plays --json` adds to each play's store summary, under these names
@@ -64,10 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "directory by the same path). --workers 0 runs in this process.",
                        epilog="example: qbvr index --scheduler tcp://10.0.0.5:8786 --store /shared/qbvr/plays")
     p.add_argument("--rebuild", action="store_true", help="recompute every play")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
-    p.add_argument("--workers", type=int, metavar="N", help="local cluster workers (default: one per core; 0: no "
-                   "cluster, this process)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_cluster_args(p)
     add_store_arg(p)
     p.set_defaults(func=run_index)
 
