@@ -85,7 +85,7 @@ def read_index(store: PlayStore) -> list[dict[str, Any]]:
         return []
     pa, pq = _arrow()
     try:
-        table = pq.read_table(path)
+        table = pq.ParquetFile(path).read()  # read_table would load pyarrow.dataset, and with it pandas (~0.25 s)
     except (OSError, pa.ArrowInvalid) as e:
         raise QbvrError(f"{path}: the situational index is unreadable ({e}); "
                         "rebuild it with `qbvr index --rebuild`") from None
