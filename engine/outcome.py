@@ -12,7 +12,6 @@ The parameters come from `tools/fit_outcome.py` (assets/outcome_params.json, wit
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from replay.errors import InputError
+from replay.errors import InputError, read_json_file
 
 PARAMS_PATH = Path(__file__).resolve().parents[1] / "assets" / "outcome_params.json"
 OUTCOMES = ("complete", "incomplete", "intercepted", "broken_up")
@@ -81,12 +80,7 @@ def decide(cp: float, separation: float, seed: int, params: OutcomeParams | None
 
 def load_outcome_params(path: Path | str | None = None) -> OutcomeParams:
     p = Path(path) if path is not None else PARAMS_PATH
-    try:
-        d = json.loads(p.read_text())
-    except FileNotFoundError:
-        raise InputError(p, "file not found", expected="outcome params JSON (tools/fit_outcome.py)") from None
-    except json.JSONDecodeError as e:
-        raise InputError(p, f"not valid JSON: {e.msg} at line {e.lineno}") from None
+    d = read_json_file(p, "outcome params JSON (tools/fit_outcome.py)")
     vals = {}
     for k in ("sep_slope", "sep_centre", "int_c0", "int_c1", "breakup_yd"):
         v = d.get("params", {}).get(k)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 
 class QbvrError(Exception):
     """Base of every error qbvr reports to a user as a message rather than a traceback."""
@@ -57,3 +60,15 @@ def undecodable_line(path: object, encoding: str = "utf-8") -> tuple[int, int] |
             except UnicodeDecodeError as e:
                 return n, raw[e.start]
     return None
+
+
+def read_json_file(path: Path | str, expected: str) -> Any:
+    """The JSON document in `path`; a missing file or bad JSON is an InputError naming it and `expected`."""
+    import json
+
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise InputError(path, "file not found", expected=expected) from None
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"not valid JSON: {e.msg} at line {e.lineno}") from None

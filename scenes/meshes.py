@@ -13,6 +13,8 @@ from panda3d.core import (
     GeomVertexData,
     GeomVertexFormat,
     InternalName,
+    SamplerState,
+    Texture,
 )
 
 
@@ -139,3 +141,21 @@ def box(lo, hi) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             norms.extend([n] * 4)
             tris.extend([(base, base + 1, base + 2), (base, base + 2, base + 3)])
     return np.array(verts), np.array(norms), np.array(tris, np.uint32)
+
+
+def radial_alpha_texture(name: str, alpha_of_r, size: int = 64, clamp: bool = False) -> Texture:
+    """A white RGBA texture whose alpha is `alpha_of_r(r)` (r: distance from the centre, 1 at the edge's middle)."""
+    y, x = (np.mgrid[0:size, 0:size] + 0.5) / size * 2 - 1
+    a = alpha_of_r(np.sqrt(x * x + y * y))
+    rgba = np.zeros((size, size, 4), np.uint8)
+    rgba[..., :3] = 255
+    rgba[..., 3] = np.round(a * 255).astype(np.uint8)
+    tex = Texture(name)
+    tex.setup_2d_texture(size, size, Texture.T_unsigned_byte, Texture.F_rgba8)
+    tex.set_ram_image_as(rgba.tobytes(), "RGBA")
+    tex.set_minfilter(SamplerState.FT_linear)
+    tex.set_magfilter(SamplerState.FT_linear)
+    if clamp:
+        tex.set_wrap_u(SamplerState.WM_clamp)
+        tex.set_wrap_v(SamplerState.WM_clamp)
+    return tex

@@ -21,7 +21,6 @@ from panda3d.core import (
     GeomLinestrips,
     NodePath,
     OmniBoundingVolume,
-    SamplerState,
     TextNode,
     Texture,
     TransparencyAttrib,
@@ -30,7 +29,7 @@ from panda3d.core import (
 from replay.play import Play
 
 from .ball import DIAMETER_M
-from .meshes import make_geom
+from .meshes import make_geom, radial_alpha_texture
 
 BALL_MIN_PX = 7.0  # the ball never draws smaller than this many pixels across
 TRAIL_S, TRAIL_POINTS = 0.45, 16
@@ -73,18 +72,7 @@ def target_column(play: Play) -> int | None:
 
 
 def ring_texture(size: int = 64) -> Texture:
-    y, x = (np.mgrid[0:size, 0:size] + 0.5) / size * 2 - 1
-    r = np.sqrt(x * x + y * y)
-    a = np.clip(1.0 - np.abs(r - 0.82) / 0.14, 0, 1)
-    rgba = np.zeros((size, size, 4), np.uint8)
-    rgba[..., :3] = 255
-    rgba[..., 3] = np.round(a * 255).astype(np.uint8)
-    tex = Texture("ring")
-    tex.setup_2d_texture(size, size, Texture.T_unsigned_byte, Texture.F_rgba8)
-    tex.set_ram_image_as(rgba.tobytes(), "RGBA")
-    tex.set_minfilter(SamplerState.FT_linear)
-    tex.set_magfilter(SamplerState.FT_linear)
-    return tex
+    return radial_alpha_texture("ring", lambda r: np.clip(1.0 - np.abs(r - 0.82) / 0.14, 0, 1), size)
 
 
 def _ring(color) -> NodePath:

@@ -14,10 +14,10 @@ before the figures, which cover them.
 from __future__ import annotations
 
 import numpy as np
-from panda3d.core import GeomEnums, NodePath, OmniBoundingVolume, SamplerState, Texture, TransparencyAttrib
+from panda3d.core import GeomEnums, NodePath, OmniBoundingVolume, Texture, TransparencyAttrib
 
 from . import palette
-from .meshes import make_geom
+from .meshes import make_geom, radial_alpha_texture
 
 SHADOW_ALPHA, BALL_SHADOW_ALPHA = 0.45, 0.5
 BODY_HALF_WIDTH_M = 0.32
@@ -28,20 +28,7 @@ LIFT_M = 0.0
 
 def soft_disc(size: int = 64) -> Texture:
     """White with alpha falling smoothly from 1 at the centre to 0 at the rim."""
-    y, x = (np.mgrid[0:size, 0:size] + 0.5) / size * 2 - 1
-    r = np.sqrt(x * x + y * y)
-    a = np.clip((1.0 - r) / 0.55, 0, 1) ** 1.5
-    rgba = np.zeros((size, size, 4), np.uint8)
-    rgba[..., :3] = 255
-    rgba[..., 3] = np.round(a * 255).astype(np.uint8)
-    tex = Texture("soft-disc")
-    tex.setup_2d_texture(size, size, Texture.T_unsigned_byte, Texture.F_rgba8)
-    tex.set_ram_image_as(rgba.tobytes(), "RGBA")
-    tex.set_minfilter(SamplerState.FT_linear)
-    tex.set_magfilter(SamplerState.FT_linear)
-    tex.set_wrap_u(SamplerState.WM_clamp)
-    tex.set_wrap_v(SamplerState.WM_clamp)
-    return tex
+    return radial_alpha_texture("soft-disc", lambda r: np.clip((1.0 - r) / 0.55, 0, 1) ** 1.5, size, clamp=True)
 
 
 def ground_point(p: np.ndarray) -> np.ndarray:

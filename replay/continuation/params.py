@@ -4,7 +4,6 @@ measured human limits, shed times and post-throw reactions."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, read_json_file
 from .features import FEATURES, GROUPS
 
 PARAMS_PATH = Path(__file__).resolve().parents[2] / "assets" / "continuation_params.json"
@@ -94,13 +93,7 @@ def params_to_dict(p: ContinuationParams) -> dict[str, Any]:
 def load_params(path: Path | str | None = None) -> ContinuationParams:
     """Parameters from `path` (default: the shipped assets file)."""
     p = Path(path) if path is not None else PARAMS_PATH
-    try:
-        d = json.loads(p.read_text())
-    except FileNotFoundError:
-        raise InputError(p, "file not found", expected="continuation params JSON (tools/fit_continuation.py)") from None
-    except json.JSONDecodeError as e:
-        raise InputError(p, f"not valid JSON: {e.msg} at line {e.lineno}") from None
-    return params_from_dict(d, p)
+    return params_from_dict(read_json_file(p, "continuation params JSON (tools/fit_continuation.py)"), p)
 
 
 @lru_cache(maxsize=1)
