@@ -75,8 +75,9 @@ def test_focus_lost_and_regained_holds_play_time_without_a_jump(env, tmp_path):
     held = frames[i:i + n]
     assert held[-1].wall_t - held[0].wall_t >= held_s * 0.7, (n, held[0].play_t)
     assert 0.3 <= held[0].play_t <= 1.2  # injected at about 0.5 s (the client follows the clock from the stream)
-    # no jump after the pause: the next frame is one display period later in play time
-    assert 0 < ts[i + n] - ts[i] <= PERIOD_S + 1e-3
+    # no jump after the pause: the next frame is a display period later in play time (two when a loaded machine
+    # made the runtime drop one), never the time the focus was away
+    assert 0 < ts[i + n] - ts[i] <= 2 * PERIOD_S + 1e-3 < held_s * 0.7
     rep = c.of_type(RepStart)[0]
     assert [e.name for e in c.of_type(RepEvent)] == ["snap", "sack"] and c.of_type(RepEvent)[-1].play_t == \
         pytest.approx(rep.stop_t, abs=1e-3)

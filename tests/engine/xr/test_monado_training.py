@@ -95,6 +95,18 @@ def assert_head_follows(client: RemoteClient, frames: list[FrameSample], epoch: 
     assert max(swept) > SWEEP_DEG * 0.8 and min(swept) < -SWEEP_DEG * 0.8  # the sweep was recorded
 
 
+def assert_within_one_frame(frames: list[FrameSample], input_play_t: float, throw_play_t: float) -> None:
+    """The throw was recorded on a frame of the runtime, at most one frame after the one the input fell in.
+
+    The client's input time is mapped to play time through the follower's estimate of the session clock, which
+    is good to a millisecond or two; the frames themselves are what the runtime paced (a loaded machine can
+    stretch one), so the bound counts frames rather than adding a nominal period."""
+    ts = sorted({f.play_t for f in frames})
+    assert min(abs(t - throw_play_t) for t in ts) < 1e-4, throw_play_t  # stored to 5 decimals
+    between = [t for t in ts if input_play_t - 2e-3 <= t < throw_play_t - 1e-4]
+    assert len(between) <= 1, (throw_play_t, input_play_t, between)
+
+
 def test_trigger_throw_through_monado_follows_head_and_aim_and_decision_time(remote_env, real_store, tmp_path):
     play = real_store.load(PLAY)
     out, client, proc = start_rep(remote_env, tmp_path, ["--throw", "trigger"])
@@ -124,8 +136,9 @@ def test_trigger_throw_through_monado_follows_head_and_aim_and_decision_time(rem
     assert th.nfl_id == target and th.how == "trigger"
     # the trigger went down at the play clock's `decision_t` (+ the client's lateness): the first frame after it
     late = pulled - u
-    assert decision_t - 1e-6 <= th.play_t <= decision_t + late + PERIOD_S + 1e-3, (th.play_t, late)
     frames = c.of_type(FrameSample, 1)
+    assert decision_t - 1e-6 <= th.play_t
+    assert_within_one_frame(frames, decision_t + late, th.play_t)
     assert all(f.source == "head" for f in frames)
     assert_head_follows(client, [f for f in frames if f.play_t < 1.2], c.header.epoch)
     assert [e.name for e in c.of_type(RepEvent)] == ["snap", "throw"]
@@ -187,7 +200,8 @@ def test_motion_throw_through_monado_goes_where_the_arm_swings_not_where_the_con
     assert abs(heading - yaws[target]) < math.radians(8), (math.degrees(heading), math.degrees(yaws[target]))
     # the release is the decision: recorded on the first frame after the client let go
     release_play_t = decision_t + (released - u)
-    assert release_play_t - 1e-3 <= th.play_t <= release_play_t + PERIOD_S + 1e-3, (th.play_t, release_play_t)
+    assert release_play_t - 1e-3 <= th.play_t
+    assert_within_one_frame(c.of_type(FrameSample, 1), release_play_t, th.play_t)
 
 
 def wait_rep_end(out, rep: int, timeout: float = 60.0) -> float:
