@@ -74,6 +74,8 @@ class PlayMotion:
         """Joints float32 [P, J, 3] at play time t (s from the snap), or [T, P, J, 3] for an array of times.
         Times outside the play are clamped to its ends."""
         scalar = np.ndim(t) == 0
+        if scalar and len(self.times) > 1:
+            return self._joints_at_scalar(float(t))
         tt = np.atleast_1d(np.asarray(t, np.float64))
         if len(self.times) == 1:
             i = np.zeros(len(tt), np.int64)
@@ -89,6 +91,18 @@ class PlayMotion:
         bones = d * (self.bone_len[None] / np.maximum(n, 1e-12))[..., None]
         out = np.matmul(self._ancestors, bones) + root[:, :, None, :]
         return out[0] if scalar else out
+
+    def _joints_at_scalar(self, t: float) -> np.ndarray:
+        """`joints_at` for one time, without the array bookkeeping (it runs every frame): the same numbers."""
+        t0, t1 = float(self.times[0]), float(self.times[-1])
+        x = (min(max(t, t0), t1) - t0) * self._fps
+        i = min(int(np.floor(x)), len(self.times) - 2)
+        w = np.float32(min(max(x - i, 0.0), 1.0))
+        root = self.root[i] + (self.root[i + 1] - self.root[i]) * w
+        d = self.bone_dir[i] + (self.bone_dir[i + 1] - self.bone_dir[i]) * w
+        n = np.sqrt(np.einsum("pjc,pjc->pj", d, d))
+        bones = d * (self.bone_len / np.maximum(n, 1e-12))[..., None]
+        return np.matmul(self._ancestors, bones) + root[:, None, :]
 
     def ball_at(self, t: float | np.ndarray) -> np.ndarray:
         """Ball centre float32 [3] (or [T, 3]), metres, world frame."""
