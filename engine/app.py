@@ -124,7 +124,7 @@ def _update_marks(view: PlayView, t: float, pose: CameraPose) -> None:
     """The review aids for the camera just placed: pixel scale from the lens, labels kept above the HUD band."""
     r = view.renderer
     lens = r.views[0].lens
-    px_per_rad = r.views[0].pixel_size[0] / (2.0 * np.tan(np.radians(pose.fov_h) / 2.0))
+    px_per_rad = r.px_per_rad
     cam = r.views[0].camera
     aspect = r.aspect
 

@@ -84,6 +84,17 @@ class Renderer:
         w, h = self.views[0].pixel_size
         return w / h
 
+    @property
+    def px_per_rad(self) -> float:
+        """Pixels per radian at the centre of the first view (what sizes labels and the ball by distance)."""
+        v = self.views[0]
+        return v.pixel_size[0] / max(v.lens.get_film_size()[0] / v.lens.get_focal_length(), 1e-6)
+
+    def eye_position(self) -> np.ndarray:
+        """Where the first view's camera is in the world (metres): what labels are sized for."""
+        p = self.views[0].camera.get_pos(self.scene)
+        return np.array([p.x, p.y, p.z], np.float32)
+
     def _set_fov(self, view: View, fov: FovTangents | None) -> None:
         w, h = view.pixel_size
         if fov is None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 import numpy as np
 from panda3d.core import NodePath, TextNode
 
+from .review_marks import label_size
+
 LABEL_ABOVE_HEAD_M = 0.45
-LABEL_SIZE_M = 0.55
+LABEL_SIZE_M = 0.55  # without a viewer to size them for
+KEY_PX = 26.0  # with one: the keys read this many pixels tall at any distance (within the world limits)
 
 
 class ReceiverKeys:
@@ -33,11 +36,17 @@ class ReceiverKeys:
             np_.set_bin("fixed", 50)
             self.nodes.append(np_)
 
-    def update(self, joints: np.ndarray) -> None:
+    def update(self, joints: np.ndarray, eye: np.ndarray | None = None, px_per_rad: float | None = None) -> None:
+        """Place the keys above the receivers' heads; with the viewer's `eye` and pixel scale, size each so it
+        reads the same on screen near and far (a far receiver's key stays legible, a near one does not cover the
+        picture)."""
         pts = joints[self.cols, self.head]
         for node, p in zip(self.nodes, pts):
             if np.all(np.isfinite(p)):
                 node.show()
                 node.set_pos(float(p[0]), float(p[1]), float(p[2]) + LABEL_ABOVE_HEAD_M)
+                if eye is not None and px_per_rad:
+                    d = float(np.linalg.norm(p - eye))
+                    node.set_scale(label_size(d, px_per_rad, KEY_PX))
             else:
                 node.hide()

@@ -47,9 +47,9 @@ def ball_scale(distance: float, px_per_rad: float) -> float:
     return max(1.0, BALL_MIN_PX / max(px, 1e-6))
 
 
-def label_size(distance: float, px_per_rad: float) -> float:
-    """World height (m) of a label that reads LABEL_PX pixels tall at `distance`, within the world limits."""
-    return float(np.clip(LABEL_PX / px_per_rad * distance, LABEL_MIN_M, LABEL_MAX_M))
+def label_size(distance: float, px_per_rad: float, px: float = LABEL_PX) -> float:
+    """World height (m) of a label that reads `px` pixels tall at `distance`, within the world limits."""
+    return float(np.clip(px / px_per_rad * distance, LABEL_MIN_M, LABEL_MAX_M))
 
 
 def ball_carrier(roots: np.ndarray, ball: np.ndarray) -> int | None:

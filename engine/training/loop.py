@@ -278,7 +278,7 @@ class Rep:
             self.overlay.show_hint(NOT_YET)
 
     def draw(self, t: float) -> None:
-        self.labels.update(self.view.scene.joints)
+        self.labels.update(self.view.scene.joints, self.renderer.eye_position(), self.renderer.px_per_rad)
         if self.overlay is not None:
             self.overlay.resize(self.renderer.aspect)
             self.overlay.update(t)
