@@ -18,6 +18,7 @@ onto the same fields, so a session recorded then reports as it did.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Union
 
@@ -46,13 +47,23 @@ def _numbers(v: Any) -> bool:
     return isinstance(v, list) and all(_number(x) for x in v)
 
 
+def _point(n: int):
+    """A check for a point or direction: exactly `n` finite numbers."""
+    return lambda v: _numbers(v) and len(v) == n and all(math.isfinite(x) for x in v)
+
+
+Vec2 = list[float]  # annotations of points and directions: exactly 2 (3) finite numbers when read back
+Vec3 = list[float]
+
+
 _CHECKS = {"int": lambda v: isinstance(v, int) and not isinstance(v, bool), "float": _number, "str": lambda v:
            isinstance(v, str), "list[float]": _numbers, "list[str]": lambda v: isinstance(v, list)
            and all(isinstance(x, str) for x in v), "list[ReceiverEntry]": lambda v: isinstance(v, list)
-           and all(isinstance(x, dict) for x in v), "dict[int, str]": lambda v: isinstance(v, dict)}
+           and all(isinstance(x, dict) for x in v), "dict[int, str]": lambda v: isinstance(v, dict),
+           "Vec2": _point(2), "Vec3": _point(3)}
 _EXPECTED = {"int": "an integer", "float": "a number", "str": "text", "list[float]": "a list of numbers",
              "list[str]": "a list of text", "list[ReceiverEntry]": "a list of receivers",
-             "dict[int, str]": "a map"}
+             "dict[int, str]": "a map", "Vec2": "2 finite numbers", "Vec3": "3 finite numbers"}
 _SPECS: dict[tuple[type, int], list[tuple[str, str, bool, Any, str]]] = {}
 
 
@@ -202,18 +213,18 @@ class FrameSample(_Record):
 
     rep: int
     play_t: float
-    eye: list[float]  # world metres
-    gaze: list[float]  # unit: where the eyes point (the eye tracker), else the head's forward
+    eye: Vec3  # world metres
+    gaze: Vec3  # unit: where the eyes point (the eye tracker), else the head's forward
     index: int = 0
     wall_t: float = 0.0
-    head: list[float] | None = None  # unit: the head's forward, when an eye tracker separates it from `gaze`
+    head: Vec3 | None = None  # unit: the head's forward, when an eye tracker separates it from `gaze`
     head_yaw: float = 0.0  # degrees, 0 = downfield, + toward the QB's left
     head_pitch: float = 0.0  # degrees above the horizon
     source: str = ""  # "head", "eye", "script", "mouse"
     hit_nfl_id: int = 0  # the player the gaze hit, 0 = none
     zone: str = ""  # the field zone under the gaze point
     category: str = "other"  # "downfield", "rush", "other"
-    gaze_point: list[float] | None = None  # where the gaze landed, world metres (None: the sky)
+    gaze_point: Vec3 | None = None  # where the gaze landed, world metres (None: the sky)
 
     def __post_init__(self):
         self.hit_nfl_id = int(self.hit_nfl_id or 0)
@@ -269,7 +280,7 @@ class Throw(_Record):
     play_t: float
     how: str = ""
     wall_t: float = 0.0
-    velocity: list[float] | None = None
+    velocity: Vec3 | None = None
     aimed: str = ""
 
     def to_record(self) -> dict[str, Any]:
@@ -310,7 +321,7 @@ class RepOutcome(_Record):
     model_from_t: float | None = None
     nfl_id: int | None = None
     cp: float | None = None
-    catch: list[float] | None = None
+    catch: Vec2 | None = None
     t_arrive: float | None = None
     separation: float | None = None
     p_complete: float | None = None
@@ -339,6 +350,11 @@ class ModelTracks(_Record):
     x: list[float]
     y: list[float]
     wall_t: float = 0.0
+
+    def __post_init__(self):
+        n = len(self.times) * len(self.nfl_ids)
+        if len(self.x) != n or len(self.y) != n:
+            raise ValueError(f"x and y hold {len(self.x)} and {len(self.y)} values, expected {n} (times x players)")
 
     def to_record(self) -> dict[str, Any]:
         return {"record": self.TYPE, "rep": self.rep, "times": _vec(self.times, 4), "nfl_ids": [int(n) for n in
