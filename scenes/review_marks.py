@@ -109,10 +109,10 @@ def label_node(text: str, color) -> NodePath:
 class BallTrail:
     """The ball's last TRAIL_S seconds as a line strip fading toward its tail."""
 
-    def __init__(self) -> None:
+    def __init__(self, color=TRAIL_COLOR, alpha: float = 0.9) -> None:
         self._data = np.zeros((TRAIL_POINTS, 7), np.float32)  # x y z r g b a
-        self._data[:, 3:6] = TRAIL_COLOR
-        self._data[:, 6] = np.linspace(0.0, 0.9, TRAIL_POINTS)
+        self._data[:, 3:6] = color
+        self._data[:, 6] = np.linspace(0.0, alpha, TRAIL_POINTS)
         node = make_geom(self._data[:, :3], np.zeros((1, 3), np.uint32), colors=self._data[:, 3:], name="ball-trail")
         geom = node.modify_geom(0)
         geom.clear_primitives()

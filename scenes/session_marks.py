@@ -176,9 +176,7 @@ class SessionMarks:
         self.ghost.root.set_transparency(TransparencyAttrib.M_alpha)
         self.ghost.root.set_depth_write(False)
         self.ghost.root.reparent_to(self.root)
-        self.ghost_trail = BallTrail()
-        self.ghost_trail._data[:, 3:6] = GHOST_COLOR
-        self.ghost_trail._data[:, 6] *= 0.6
+        self.ghost_trail = BallTrail(GHOST_COLOR, 0.55)
         self.ghost_trail.root.reparent_to(self.root)
         self.ghost_label = label_node("real", GHOST_COLOR)
         self.ghost_label.reparent_to(self.root)

@@ -148,7 +148,7 @@ def rep_records(contents: StreamContents, folder: Path, rep: int) -> RepStart:
     starts = contents.of_type(RepStart)
     hit = [r for r in starts if r.rep == rep]
     if not hit:
-        have = f"reps 1..{len(starts)}" if starts else "no reps"
+        have = "no reps" if not starts else "only rep 1" if len(starts) == 1 else f"reps 1..{len(starts)}"
         raise QbvrError(f"{folder}: rep {rep} is not in this session (it has {have})")
     return hit[0]
 
