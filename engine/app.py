@@ -46,6 +46,10 @@ class PlayView:
     loop: bool = False
     last_pose: CameraPose | None = None
     marks: ReviewMarks | None = None
+    # a review's own camera poses (a session's `qb` camera is the trainee's recorded eyes): (camera, t) -> pose
+    pose_override: Callable[[str, float], CameraPose | None] | None = None
+    after_update: list[Callable[[PlayView, float], None]] = field(default_factory=list)  # per-frame extras
+    overlays: list = field(default_factory=list)  # 2D nodes of those extras (removed with the play)
 
     def set_camera(self, name: str) -> None:
         if name not in CAMERAS:
@@ -91,6 +95,8 @@ def close_play(view: PlayView) -> None:
     view.scene.root.remove_node()
     if view.hud is not None:
         view.hud.root.remove_node()
+    for node in view.overlays:
+        node.remove_node()
 
 
 def update_frame(view: PlayView, t: float) -> None:
@@ -105,8 +111,9 @@ def update_frame(view: PlayView, t: float) -> None:
         r.place_rig(pos, -90.0)
         view.scene.figures.set_eye(np.array([pos[0], pos[1], 1.7], np.float32))
     else:
-        pose = camera_pose(view.camera, view.scene.play, joints, view.scene.joint_names, qb=view.scene.qb,
-                           orbit=view.orbit)
+        pose = view.pose_override(view.camera, t) if view.pose_override is not None else None
+        pose = pose or camera_pose(view.camera, view.scene.play, joints, view.scene.joint_names, qb=view.scene.qb,
+                                   orbit=view.orbit)
         view.last_pose = pose
         r.look(pose.eye, pose.target, pose.fov_h)
         view.scene.figures.set_eye(pose.eye)
@@ -118,10 +125,13 @@ def update_frame(view: PlayView, t: float) -> None:
     if view.hud is not None:
         view.hud.resize(r.aspect)
         view.hud.update(t, camera=view.camera, speed=view.speed, paused=view.paused, loop=view.loop)
+    for extra in view.after_update:
+        extra(view, t)
 
 
-def _update_marks(view: PlayView, t: float, pose: CameraPose) -> None:
-    """The review aids for the camera just placed: pixel scale from the lens, labels kept above the HUD band."""
+def screen_mapping(view: PlayView) -> tuple[float, Callable[[np.ndarray], tuple[float, float] | None]]:
+    """For the camera last placed: pixels per radian, and world point -> overlay coordinates (x in
+    [-aspect, aspect], z in [-1, 1]; None behind the eye or off the lens)."""
     r = view.renderer
     lens = r.views[0].lens
     px_per_rad = r.px_per_rad
@@ -135,6 +145,21 @@ def _update_marks(view: PlayView, t: float, pose: CameraPose) -> None:
             return None
         return float(s.x) * aspect, float(s.y)
 
+    return px_per_rad, to_screen
+
+
+def to_pixels(view: PlayView, p: np.ndarray) -> tuple[int, int] | None:
+    """Where world point `p` lands in view 0's picture (column, row), None when it is not in front."""
+    s = screen_mapping(view)[1](p)
+    if s is None:
+        return None
+    w, h = view.renderer.views[0].pixel_size
+    return int(round((s[0] / view.renderer.aspect + 1) / 2 * w)), int(round((1 - s[1]) / 2 * h))
+
+
+def _update_marks(view: PlayView, t: float, pose: CameraPose) -> None:
+    """The review aids for the camera just placed: pixel scale from the lens, labels kept above the HUD band."""
+    px_per_rad, to_screen = screen_mapping(view)
     hud_top = view.hud.top if view.hud is not None else -1.0
     view.marks.update(t, pose.eye, px_per_rad, to_screen, hud_top)
 

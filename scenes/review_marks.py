@@ -75,8 +75,9 @@ def ring_texture(size: int = 64) -> Texture:
     return radial_alpha_texture("ring", lambda r: np.clip(1.0 - np.abs(r - 0.82) / 0.14, 0, 1), size)
 
 
-def _ring(color) -> NodePath:
-    v = np.array([(-1, -1, 0), (1, -1, 0), (1, 1, 0), (-1, 1, 0)], np.float32) * RING_R_M
+def ring_node(color, radius: float = RING_R_M) -> NodePath:
+    """A ring on the turf (drawn after it, no depth: always readable, under the figures)."""
+    v = np.array([(-1, -1, 0), (1, -1, 0), (1, 1, 0), (-1, 1, 0)], np.float32) * radius
     uv = np.array([(0, 0), (1, 0), (1, 1), (0, 1)], np.float32)
     np_ = NodePath(make_geom(v, np.array([(0, 1, 2), (0, 2, 3)]), colors=np.tile((*color, 1.0), (4, 1)), uvs=uv,
                              name="ring"))
@@ -89,7 +90,8 @@ def _ring(color) -> NodePath:
     return np_
 
 
-def _label(text: str, color) -> NodePath:
+def label_node(text: str, color) -> NodePath:
+    """A billboard label over everything (no depth), sized by the caller (`label_size`)."""
     tn = TextNode(f"mark-{text}")
     tn.set_text(text)
     tn.set_align(TextNode.A_center)
@@ -107,10 +109,10 @@ def _label(text: str, color) -> NodePath:
 class BallTrail:
     """The ball's last TRAIL_S seconds as a line strip fading toward its tail."""
 
-    def __init__(self) -> None:
+    def __init__(self, color=TRAIL_COLOR, alpha: float = 0.9) -> None:
         self._data = np.zeros((TRAIL_POINTS, 7), np.float32)  # x y z r g b a
-        self._data[:, 3:6] = TRAIL_COLOR
-        self._data[:, 6] = np.linspace(0.0, 0.9, TRAIL_POINTS)
+        self._data[:, 3:6] = color
+        self._data[:, 6] = np.linspace(0.0, alpha, TRAIL_POINTS)
         node = make_geom(self._data[:, :3], np.zeros((1, 3), np.uint32), colors=self._data[:, 3:], name="ball-trail")
         geom = node.modify_geom(0)
         geom.clear_primitives()
@@ -157,8 +159,8 @@ class ReviewMarks:
         self.scene = scene
         self.root = NodePath("review-marks")
         self.target = target_column(play)
-        self.rings = {"target": _ring(TARGET_COLOR), "carrier": _ring(CARRIER_COLOR)}
-        self.labels = {"target": _label("target", TARGET_COLOR), "carrier": _label("ball", CARRIER_COLOR)}
+        self.rings = {"target": ring_node(TARGET_COLOR), "carrier": ring_node(CARRIER_COLOR)}
+        self.labels = {"target": label_node("target", TARGET_COLOR), "carrier": label_node("ball", CARRIER_COLOR)}
         for np_ in (*self.rings.values(), *self.labels.values()):
             np_.reparent_to(self.root)
             np_.hide()

@@ -85,8 +85,15 @@ def thrown_play(shown: Play, t: float, nfl_id: int, seed: int, cp: float) -> tup
     return continued_play(shown, cont), res
 
 
+RESULT_WORDS = {"complete": "COMPLETE", "incomplete": "INCOMPLETE", "intercepted": "INTERCEPTED",
+                "broken_up": "BROKEN UP"}
+
+
 def outcome_text(res: ThrowResult, receiver: str) -> str:
     """The result screen's first line after a throw."""
-    words = {"complete": "COMPLETE", "incomplete": "INCOMPLETE", "intercepted": "INTERCEPTED",
-             "broken_up": "BROKEN UP"}
-    return f"{words[res.outcome.result]} to {receiver}"
+    return result_line(res.outcome.result, receiver)
+
+
+def result_line(result: str, receiver: str) -> str:
+    """'COMPLETE to 2 TE #86 Name' for a throw's recorded result (the result screen's and the review's words)."""
+    return f"{RESULT_WORDS.get(result, result.upper())} to {receiver}"

@@ -39,7 +39,8 @@ def test_help_lists_review_and_its_keys(capsys):
     with pytest.raises(SystemExit):
         main(["review", "--help"])
     out = capsys.readouterr().out
-    for words in ("--screenshot", "--frames", "--fps", "space play/pause", "1-5 camera", "--camera"):
+    for words in ("--screenshot", "--frames", "--fps", "space play/pause", "1-5 camera", "--camera", "SESSION[:REP]",
+                  "--video", "the real QB's ball as a ghost"):
         assert words in out
 
 
