@@ -24,7 +24,7 @@ from .situation import COLUMNS, situation
 from .store import SUFFIX, PlayStore, play_from_bytes
 
 INDEX_FILE = "situations.parquet"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: rushers who leave the rush unblocked are not counted (replay.roles)
 FILE_COLUMNS = {"file_size": "int64", "file_mtime_ns": "int64"}
 ARROW_TYPES = {"bool": "bool_"}
 CHUNK = 8  # plays per task: enough to hide the per-task overhead on a cluster, small enough to balance
