@@ -84,6 +84,7 @@ class PlayRoles:
     rushers: np.ndarray  # labelled by the release where it has them, else from the tracks
     track_rushers: np.ndarray  # from the tracks alone
     blockers: np.ndarray  # offensive players who pass-block (from the tracks)
+    routes: np.ndarray  # offensive non-linemen who go ROUTE_DEPTH_YD past the line before the dropback ends
     kind: str  # "dropback", "trick", "run", "special_teams" or "other"
 
 
@@ -236,9 +237,10 @@ def _compute(play: Play) -> PlayRoles:
     # the rush goes after the player who took the snap (on a trick play not the thrower)
     snapped = _qb_at_snap(play.roster, play.x, play.y, bx, by, snap_i) if trick else qb
     tracked = _track_rushers(play, snapped if snapped is not None else qb, snap_i, release_t)
-    return PlayRoles(qb, release_t, end, trick, _frozen(_eligible(play, qb)),
+    routes = _route_runners(play, qb, snap_i, end)
+    return PlayRoles(qb, release_t, end, trick, _frozen(_eligible(play, qb, routes)),
                      _frozen(_rushers(play, tracked)), _frozen(tracked),
-                     _frozen(_blockers(play, qb, snap_i, release_t, tracked)), _kind(play, trick))
+                     _frozen(_blockers(play, qb, snap_i, release_t, tracked)), _frozen(routes), _kind(play, trick))
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -253,12 +255,27 @@ def _dropback_end(play: Play, release_t: float | None) -> float:
     return float(play.t[ev[1]]) if ev is not None and play.t[ev[1]] >= 0 else float(play.t[-1])
 
 
-def _eligible(play: Play, qb: int | None) -> np.ndarray:
-    """Offensive players with role route_runner or an eligible position, plus the real target (a lineman
-    reported eligible, a defensive lineman at fullback), the passer excluded."""
+def _route_runners(play: Play, qb: int | None, snap_i: int, end_t: float) -> np.ndarray:
+    """Offensive players but the passer and the linemen who get ROUTE_DEPTH_YD past the line by `end_t` (a
+    defensive lineman at fullback or tight end too: 2018120901:2858)."""
     r = play.roster
-    routes = (r.role == "route_runner") & (r.role_source == "source")  # never the labels roster_roles made
-    m = (r.side == "off") & (routes | np.isin(r.position.astype(str), list(ELIGIBLE_POSITIONS)))
+    los = _los(play, snap_i)
+    o = np.flatnonzero((r.side == "off") & ~np.isin(r.position.astype(str), list(OFFENSIVE_LINE))
+                       & (np.arange(len(r)) != (-1 if qb is None else qb)))
+    if los is None or len(o) == 0:
+        return o[:0]
+    end = max(play.frame_at(end_t), snap_i) + 1
+    with np.errstate(invalid="ignore"):
+        return o[-_nanmin0(-play.x[snap_i:end, o]) - los > ROUTE_DEPTH_YD]
+
+
+def _eligible(play: Play, qb: int | None, routes: np.ndarray) -> np.ndarray:
+    """Offensive players with an eligible position, on a route (`_route_runners`) or labelled route runners by
+    the release, plus the real target (a lineman reported eligible), the passer excluded."""
+    r = play.roster
+    labelled = (r.role == "route_runner") & (r.role_source == "source")  # never the labels roster_roles made
+    m = (r.side == "off") & (labelled | np.isin(r.position.astype(str), list(ELIGIBLE_POSITIONS)))
+    m[routes] = True
     if play.meta.target_nfl_id is not None:
         m |= (r.side == "off") & (r.nfl_id == int(play.meta.target_nfl_id))
     if qb is not None:
@@ -460,22 +477,14 @@ def is_dropback(play: Play) -> bool:
 
 
 def roster_roles(play: Play) -> np.ndarray:
-    """One of play.ROLES per roster column, from the answers above: the passer; offensive linemen, the pass
-    blockers and the backs and tight ends who never get ROUTE_DEPTH_YD past the line before the dropback ends
-    (kept in to protect, whether or not a rusher came to them) "blocker", every other offensive player
-    "route_runner"; the pass rushers "pass_rusher", every other defender "coverage"."""
+    """One of play.ROLES per roster column, from the answers above: the passer; the offensive non-linemen who go
+    ROUTE_DEPTH_YD past the line before the dropback ends "route_runner" (a tight end who chips, then releases,
+    too); every other offensive player "blocker" (linemen, and backs kept in to protect whether or not a rusher
+    came to them); the pass rushers "pass_rusher", every other defender "coverage"."""
     r = play.roster
     out = np.full(len(r), "", object)
-    off = r.side == "off"
-    out[off] = "route_runner"
-    out[off & np.isin(r.position.astype(str), list(OFFENSIVE_LINE))] = "blocker"
-    out[pass_blockers(play)] = "blocker"
-    snap_i = play.event_frame("ball_snap")
-    los = _los(play, snap_i) if snap_i is not None else None
-    if los is not None:
-        end = max(play.frame_at(dropback_end(play)), snap_i) + 1
-        with np.errstate(invalid="ignore"):
-            out[off & (-_nanmin0(-play.x[snap_i:end]) - los <= ROUTE_DEPTH_YD)] = "blocker"
+    out[r.side == "off"] = "blocker"
+    out[roles(play).routes] = "route_runner"
     out[r.side == "def"] = "coverage"
     out[pass_rushers(play)] = "pass_rusher"
     qb = passer(play)
