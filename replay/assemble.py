@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import PlayError
-from .events import LIVE_END_EVENTS, PASS_END_EVENTS, RELEASE_EVENTS, SACK_EVENTS, clean_events
+from .events import LIVE_END_EVENTS, PASS_END_EVENTS, SACK_EVENTS, clean_events
 from .play import DEFENSIVE_LINE, FIELD_LENGTH, FIELD_WIDTH, FPS, OFFENSIVE_LINE, Play, PlayMeta, Roster
 from .quality import MAX_FRAMES_PER_PLAY, MAX_PLAYERS_PER_PLAY
-from .roles import infer_passer
+from .roles import forget_roles, play_kind, roster_roles
 from .rows import PLAYER_COLUMNS, TRACK_COLUMNS, conform
 from .teams import canonical_team
 
@@ -106,13 +106,14 @@ def _build(rows: pd.DataFrame, ctx: PlayContext) -> Play:
         flags["derived"] = "acceleration derived from speed and direction (the source has no `a`)"
     meta = _with_line_of_scrimmage(meta, ctx, direction, ball_x, arrays, roster, snap_i, flags)
     t = (grid.frame_id.astype(np.float64) - float(grid.frame_id[snap_i])) / FPS
-    _assign_roles(roster, arrays, (ball_x, ball_y), snap_i, events, meta, ctx)
+    _source_roles(roster, ctx)
     if meta.target_nfl_id is not None and meta.target_nfl_id not in set(roster.nfl_id.tolist()):
         flags["target_not_tracked"] = f"targeted receiver {meta.target_nfl_id} has no tracking rows"
     _self_check(arrays, roster, snap_i, meta, flags)
     play = Play(meta=meta, roster=roster, frame_id=grid.frame_id, t=t, **arrays,
                 ball_t=t.copy(), ball_x=ball_x, ball_y=ball_y, events=events, flags=flags)
     play.validate()
+    _inferred_roles(play)
     return play
 
 
@@ -389,46 +390,25 @@ def _qb_col(roster: Roster) -> int | None:
     return int(idx[0]) if len(idx) else None
 
 
-def _assign_roles(roster: Roster, arrays: dict[str, np.ndarray], ball: tuple[np.ndarray, np.ndarray], snap_i: int,
-                  events: list[tuple[int, str]], meta: PlayMeta, ctx: PlayContext) -> None:
-    """Roles from the source where it has them; on dropbacks without them, inferred from the tracks."""
+def _source_roles(roster: Roster, ctx: PlayContext) -> None:
+    """The roles the release labels (BDB 2023 pff_role, BDB 2025 player_play, BDB 2026 player_role)."""
     for i, nid in enumerate(roster.nfl_id.tolist()):
         if nid in ctx.roles:
             roster.role[i] = ctx.roles[nid]
             roster.role_source[i] = "source"
-    if (roster.role_source == "source").sum() >= len(roster) - 1 or meta.play_type not in ("pass", "sack"):
+
+
+def _inferred_roles(play: Play) -> None:
+    """On passing plays, every player the release does not label gets the role `replay.roles` gives him from the
+    tracks (the same passer, rushers and blockers as the index and training use)."""
+    r = play.roster
+    unlabelled = r.role_source != "source"
+    if not unlabelled.any() or not (play.meta.play_type in ("pass", "sack") or play_kind(play) == "dropback"):
         return
-    x = arrays["x"]
-    F = x.shape[0]
-    end = F
-    for names in (RELEASE_EVENTS, SACK_EVENTS, ("run",)):
-        for i, e in events:
-            if e in names and i > snap_i:
-                end = min(end, i + 1)
-    end = min(end, snap_i + int(4 * FPS))
-    los = meta.los_x if meta.los_x is not None else np.nanmedian(x[snap_i])
-    window = x[snap_i:max(end, snap_i + 1)]
-    passer = infer_passer(roster, arrays["x"], arrays["y"], *ball, snap_i, events, meta.description)
-    with np.errstate(invalid="ignore"):
-        max_x = np.nanmax(np.where(np.isnan(window), -np.inf, window), axis=0)
-        min_x = np.nanmin(np.where(np.isnan(window), np.inf, window), axis=0)
-    for i in range(len(roster)):
-        if roster.role_source[i] == "source":
-            continue
-        pos = str(roster.position[i])
-        if roster.side[i] == "off":
-            if i == passer:
-                role = "passer"
-            elif pos in OFFENSIVE_LINE:
-                role = "blocker"
-            else:  # trick plays put anyone on a route: judge by the track, not the position
-                role = "route_runner" if max_x[i] > los + 3.0 else "blocker"
-        elif roster.side[i] == "def":
-            role = "pass_rusher" if min_x[i] < los - 1.0 else "coverage"
-        else:
-            role = ""
-        roster.role[i] = role
-        roster.role_source[i] = "inferred" if role else ""
+    inferred = roster_roles(play)
+    forget_roles(play)  # readers may still set the target or the result: later questions are asked afresh
+    r.role[unlabelled] = inferred[unlabelled]
+    r.role_source[unlabelled] = np.where(inferred[unlabelled] != "", "inferred", "")
 
 
 def _angle_diff(a: np.ndarray, b: float | np.ndarray) -> np.ndarray:

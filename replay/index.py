@@ -24,7 +24,7 @@ from .situation import COLUMNS, situation
 from .store import SUFFIX, PlayStore, play_from_bytes
 
 INDEX_FILE = "situations.parquet"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: rushers who leave the rush unblocked are not counted (replay.roles)
 FILE_COLUMNS = {"file_size": "int64", "file_mtime_ns": "int64"}
 ARROW_TYPES = {"bool": "bool_"}
 CHUNK = 8  # plays per task: enough to hide the per-task overhead on a cluster, small enough to balance
@@ -144,13 +144,16 @@ def stale_keys(store: PlayStore, rows: list[dict[str, Any]]) -> tuple[list[str],
 
 
 def update_index(store: PlayStore, *, rebuild: bool = False, map_fn: MapFn | None = None,
-                 progress: Progress | None = None, chunk: int = CHUNK) -> IndexUpdate:
+                 progress: Progress | None = None, chunk: int | Callable[[int], int] = CHUNK) -> IndexUpdate:
     """Bring the index up to date with the store: compute rows of new or changed plays (all with `rebuild`),
     keep the rest, drop rows of removed plays, write atomically.
     `map_fn(fn, root, chunks)` runs the chunks (default: in this process) and yields their results in any
-    order, `chunk` plays per call; `progress(done, total)` hears plays done."""
+    order, `chunk` plays per call (or `chunk(number of plays to compute)`); `progress(done, total)` hears plays
+    done."""
     old = [] if rebuild else read_index(store)
     todo, keep, dropped = stale_keys(store, old)
+    if callable(chunk):
+        chunk = max(1, int(chunk(len(todo))))
     chunks = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
     result = IndexUpdate(rows=[], kept=len(keep), dropped=dropped)
     done = 0

@@ -63,6 +63,8 @@ class PlayMeta:
     target_nfl_id: int | None = None
     play_direction: str | None = None  # original direction of the offense: "left" or "right"
     direction_inferred: bool = False
+    home_score: int | None = None  # points of the home team before the snap, where the release has them
+    away_score: int | None = None  # points of the away (visiting) team before the snap
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -76,6 +78,19 @@ class PlayMeta:
     @property
     def key(self) -> str:
         return f"{self.game_id}:{self.play_id}"
+
+    @property
+    def score_diff(self) -> int | None:
+        """Offense points minus defense points before the snap; None when the release has no score or the
+        offense is neither the home nor the away team."""
+        home, away = self.home_score, self.away_score
+        if not (isinstance(home, int) and isinstance(away, int)) or not self.offense_team:
+            return None
+        if self.offense_team == self.home_team:
+            return home - away
+        if self.offense_team == self.away_team:
+            return away - home
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in fields(self)}

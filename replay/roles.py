@@ -15,8 +15,12 @@ Pass rushers and pass blockers come from the tracks, as in the rusher identifica
 (AWS Generative AI Innovation Center with NFL Next Gen Stats; movement toward the quarterback across the line of
 scrimmage early in the play, initial alignment, position):
 a defender is a rusher when, RUSH_WINDOW_S after the snap, he is at or across the line (not dropped off it),
-within RUSH_WIDTH_YD of the passer across the field and did not retreat; an offensive player is a blocker when he
-stays at the line and meets a rusher in that window (linemen always, backs and tight ends by their tracks).
+within RUSH_WIDTH_YD of the passer across the field and did not retreat (a defensive back on the line only when
+he crosses it: else he is pressing a receiver), or when he was off the ball and crossed the line by
+BLITZ_WINDOW_S; but not when by then he went AWAY_FROM_PASSER_YD away from the passer without meeting a blocker
+(a linebacker carrying a back into the flat, a spy, an end dropping into a zone); an offensive player is a
+blocker when he stays at the line and meets a rusher in that window (linemen always, backs and tight ends by
+their tracks).
 Where a release labels rushers (BDB 2023 `pff_role`, BDB 2025 `wasInitialPassRusher`) the labels win;
 `track_pass_rushers` keeps the tracking answer for comparing the two.
 
@@ -25,8 +29,10 @@ formation), a trick play (thrown after a handoff or a lateral: the defense playe
 (kickoffs, punts, kicks and everything with a punter, kicker or long snapper on the offense: a fake punt that ends
 in a pass is special teams, not a dropback).
 
-`infer_passer` runs on the raw arrays at import (to label the roster); the rest on a `Play`, computed from its
-tracks once per Play object and kept while the object lives (a Play is not changed after it is built).
+`infer_passer` runs on the raw arrays; the rest on a `Play`, computed from its tracks once per Play object and
+kept while the object lives (a Play is not changed after it is built). `roster_roles` turns these answers into
+the roster's role labels at import, so the stored roles, the index and training all say the same. Only a
+release's own labels (`role_source == "source"`) feed back into the answers, never the labels inferred here.
 """
 
 from __future__ import annotations
@@ -55,8 +61,12 @@ RUSH_DEPTH_YD = 2.0  # yd past the line a rusher may still be (engaged with a li
 RUSH_WIDTH_YD = 8.0  # yd across the field from the passer a rusher is within (wide edge rushers included)
 RETREAT_YD = 1.0  # yd a defender may have moved away from the offense and still be rushing
 ALIGN_DEPTH_YD = 8.0  # yd: deeper at the snap than this is a safety, not a blitzer (even if he comes)
+AWAY_FROM_PASSER_YD = 2.0  # yd farther from the passer by the blitz window: unless blocked, he left the rush
+ENGAGED_YD = 1.5  # yd: a defender this near an offensive player holding the line is engaged with a blocker
+ROUTE_DEPTH_YD = 3.0  # yd past the line an offensive player goes on a route (one who stays behind it protects)
 BLOCK_REACH_YD = 2.0  # yd: a back or tight end this near a rusher in the window blocks him
 LINE_YD = 1.0  # yd past the line a blocker stays within (a route runner goes beyond)
+DEFENSIVE_BACKS = {"CB", "DB", "FS", "SS", "S", "SAF"}
 SPECIAL_POSITIONS = {"P", "K", "LS", "PK"}
 SPECIAL_TYPES = {"kickoff", "punt", "field_goal", "extra_point"}
 SPECIAL_WORDS = ("punt formation", "field goal formation", " punts ", " kicks ", "onside", "extra point")
@@ -74,6 +84,7 @@ class PlayRoles:
     rushers: np.ndarray  # labelled by the release where it has them, else from the tracks
     track_rushers: np.ndarray  # from the tracks alone
     blockers: np.ndarray  # offensive players who pass-block (from the tracks)
+    routes: np.ndarray  # offensive non-linemen who go ROUTE_DEPTH_YD past the line before the dropback ends
     kind: str  # "dropback", "trick", "run", "special_teams" or "other"
 
 
@@ -192,6 +203,11 @@ def roles(play: Play) -> PlayRoles:
     return hit
 
 
+def forget_roles(play: Play) -> None:
+    """Drop the play's cached role facts (import asks them before a reader has set the last metadata)."""
+    _CACHE.pop(id(play), None)
+
+
 def _ball_per_frame(play: Play) -> tuple[np.ndarray, np.ndarray]:
     ok = np.isfinite(play.ball_x) & np.isfinite(play.ball_y)
     if ok.sum() == 0:
@@ -221,10 +237,10 @@ def _compute(play: Play) -> PlayRoles:
     # the rush goes after the player who took the snap (on a trick play not the thrower)
     snapped = _qb_at_snap(play.roster, play.x, play.y, bx, by, snap_i) if trick else qb
     tracked = _track_rushers(play, snapped if snapped is not None else qb, snap_i, release_t)
-    labelled = _labelled_rushers(play)
-    return PlayRoles(qb, release_t, end, trick, _frozen(_eligible(play, qb)),
-                     _frozen(tracked if labelled is None else labelled), _frozen(tracked),
-                     _frozen(_blockers(play, qb, snap_i, release_t, tracked)), _kind(play, trick))
+    routes = _route_runners(play, qb, snap_i, end)
+    return PlayRoles(qb, release_t, end, trick, _frozen(_eligible(play, qb, routes)),
+                     _frozen(_rushers(play, tracked)), _frozen(tracked),
+                     _frozen(_blockers(play, qb, snap_i, release_t, tracked)), _frozen(routes), _kind(play, trick))
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -239,11 +255,27 @@ def _dropback_end(play: Play, release_t: float | None) -> float:
     return float(play.t[ev[1]]) if ev is not None and play.t[ev[1]] >= 0 else float(play.t[-1])
 
 
-def _eligible(play: Play, qb: int | None) -> np.ndarray:
-    """Offensive players with role route_runner or an eligible position, plus the real target (a lineman
-    reported eligible, a defensive lineman at fullback), the passer excluded."""
+def _route_runners(play: Play, qb: int | None, snap_i: int, end_t: float) -> np.ndarray:
+    """Offensive players but the passer and the linemen who get ROUTE_DEPTH_YD past the line by `end_t` (a
+    defensive lineman at fullback or tight end too: 2018120901:2858)."""
     r = play.roster
-    m = (r.side == "off") & ((r.role == "route_runner") | np.isin(r.position.astype(str), list(ELIGIBLE_POSITIONS)))
+    los = _los(play, snap_i)
+    o = np.flatnonzero((r.side == "off") & ~np.isin(r.position.astype(str), list(OFFENSIVE_LINE))
+                       & (np.arange(len(r)) != (-1 if qb is None else qb)))
+    if los is None or len(o) == 0:
+        return o[:0]
+    end = max(play.frame_at(end_t), snap_i) + 1
+    with np.errstate(invalid="ignore"):
+        return o[-_nanmin0(-play.x[snap_i:end, o]) - los > ROUTE_DEPTH_YD]
+
+
+def _eligible(play: Play, qb: int | None, routes: np.ndarray) -> np.ndarray:
+    """Offensive players with an eligible position, on a route (`_route_runners`) or labelled route runners by
+    the release, plus the real target (a lineman reported eligible), the passer excluded."""
+    r = play.roster
+    labelled = (r.role == "route_runner") & (r.role_source == "source")  # never the labels roster_roles made
+    m = (r.side == "off") & (labelled | np.isin(r.position.astype(str), list(ELIGIBLE_POSITIONS)))
+    m[routes] = True
     if play.meta.target_nfl_id is not None:
         m |= (r.side == "off") & (r.nfl_id == int(play.meta.target_nfl_id))
     if qb is not None:
@@ -251,13 +283,14 @@ def _eligible(play: Play, qb: int | None) -> np.ndarray:
     return np.flatnonzero(m)
 
 
-def _labelled_rushers(play: Play) -> np.ndarray | None:
-    """Defenders the release labels as pass rushers, or None when it labels no roles."""
+def _rushers(play: Play, tracked: np.ndarray) -> np.ndarray:
+    """The pass rushers: a defender the release labels is one when labelled so; every other defender when the
+    tracks say so (BDB 2026 labels only the coverage players: its rushers come from the tracks)."""
     r = play.roster
     labelled = (r.side == "def") & (r.role_source == "source")
-    if not labelled.any():
-        return None
-    return np.flatnonzero(labelled & (r.role == "pass_rusher"))
+    m = labelled & (r.role == "pass_rusher")
+    m[tracked] |= ~labelled[tracked]
+    return np.flatnonzero(m)
 
 
 def _window(play: Play, snap_i: int, release_t: float | None, limit: float = RUSH_WINDOW_S) -> int:
@@ -284,8 +317,8 @@ def _nanmin0(a: np.ndarray) -> np.ndarray:
 def _track_rushers(play: Play, qb: int | None, snap_i: int, release_t: float | None) -> np.ndarray:
     """Defenders rushing the passer by their tracks (the module docstring says how): a defender aligned on the
     line who, RUSH_WINDOW_S after the snap, did not retreat and is still at the line near the passer (and has not
-dropped off it by BLITZ_WINDOW_S or the release); an
-    off-ball defender (a blitzer) who crossed the line by BLITZ_WINDOW_S (or the release) near the passer."""
+    dropped off it by BLITZ_WINDOW_S or the release); an off-ball defender (a blitzer) who crossed the line by
+    BLITZ_WINDOW_S (or the release) near the passer. Either is no rusher when he left the rush (`_left_rush`)."""
     d = play.players_where(side="def")
     los = _los(play, snap_i)
     if qb is None or los is None or len(d) == 0:
@@ -295,11 +328,33 @@ dropped off it by BLITZ_WINDOW_S or the release); an
     xw, xl = play.x[w, d] - los, play.x[wb, d] - los
     xb = _nanmin0(play.x[snap_i:wb + 1, d]) - los
     near = np.minimum(np.abs(play.y[w, d] - play.y[w, qb]), np.abs(play.y[wb, d] - play.y[wb, qb]))
+    back = np.isin(play.roster.position[d].astype(str), list(DEFENSIVE_BACKS))
     with np.errstate(invalid="ignore"):
         on_line = (x0 <= ON_LINE_YD) & (xw <= RUSH_DEPTH_YD) & (xw - x0 <= RETREAT_YD) & (xl <= ON_LINE_YD)
+        on_line &= ~back | (xb <= 0.0)  # a corner pressing a receiver at the line rushes only if he crosses it
         blitz = (x0 > ON_LINE_YD) & (x0 <= ALIGN_DEPTH_YD) & (xb <= 0.0)
         m = (on_line | blitz) & (near <= RUSH_WIDTH_YD)
+    m[m] &= ~_left_rush(play, d[m], qb, snap_i, wb, los)
     return d[m]
+
+
+def _left_rush(play: Play, d: np.ndarray, qb: int, snap_i: int, wb: int, los: float) -> np.ndarray:
+    """Of defenders `d`, those who went away from the passer instead of at him: by the end of the blitz window
+    AWAY_FROM_PASSER_YD farther from him than at the snap, never within ENGAGED_YD of an offensive player holding
+    the line (a rusher held up by a blocker may drift; a defender who is not blocked and goes away is covering a
+    back in the flat, spying, or dropping into a zone: 2018102808:2525, 2018111111:3656, 2018123001:3552)."""
+    if len(d) == 0:
+        return np.zeros(0, bool)
+    sl = slice(snap_i, wb + 1)
+    gap0 = np.hypot(play.x[snap_i, d] - play.x[snap_i, qb], play.y[snap_i, d] - play.y[snap_i, qb])
+    gap1 = np.hypot(play.x[wb, d] - play.x[wb, qb], play.y[wb, d] - play.y[wb, qb])
+    o = np.flatnonzero((play.roster.side == "off") & (np.arange(play.n_players) != qb))
+    with np.errstate(invalid="ignore"):
+        hold = o[-_nanmin0(-play.x[sl, o]) - los <= LINE_YD]
+        dist = np.hypot(play.x[sl, hold][:, :, None] - play.x[sl, d][:, None, :],
+                        play.y[sl, hold][:, :, None] - play.y[sl, d][:, None, :])
+        engaged = np.min(np.where(np.isnan(dist), np.inf, dist), axis=(0, 1), initial=np.inf) <= ENGAGED_YD
+        return (gap1 - gap0 > AWAY_FROM_PASSER_YD) & ~engaged
 
 
 def _blockers(play: Play, qb: int | None, snap_i: int, release_t: float | None, rushers: np.ndarray) -> np.ndarray:
@@ -419,6 +474,23 @@ def play_kind(play: Play) -> str:
 
 def is_dropback(play: Play) -> bool:
     return roles(play).kind == "dropback"
+
+
+def roster_roles(play: Play) -> np.ndarray:
+    """One of play.ROLES per roster column, from the answers above: the passer; the offensive non-linemen who go
+    ROUTE_DEPTH_YD past the line before the dropback ends "route_runner" (a tight end who chips, then releases,
+    too); every other offensive player "blocker" (linemen, and backs kept in to protect whether or not a rusher
+    came to them); the pass rushers "pass_rusher", every other defender "coverage"."""
+    r = play.roster
+    out = np.full(len(r), "", object)
+    out[r.side == "off"] = "blocker"
+    out[roles(play).routes] = "route_runner"
+    out[r.side == "def"] = "coverage"
+    out[pass_rushers(play)] = "pass_rusher"
+    qb = passer(play)
+    if qb is not None:
+        out[qb] = "passer"
+    return out
 
 
 def defenders(play: Play) -> np.ndarray:

@@ -36,7 +36,6 @@ DEEP_YD = 9.0
 INSIDE_YD = 18.0  # yd across from the ball: deeper players wider than this are corners on the outside, not safeties
 TWO_HIGH_SPLIT_YD = 10.0
 BLITZ = 5
-SCORE_COLUMNS = (("preSnapHomeScore", "preSnapVisitorScore"), ("HomeScoreBeforePlay", "VisitorScoreBeforePlay"))
 FORMATIONS = ("shotgun", "under_center", "pistol")
 SHELLS = (0, 1, 2)
 COVERAGES = ("man", "zone")
@@ -72,7 +71,7 @@ def situation(play: Play) -> dict[str, Any]:
         "season_type": m.season_type, "offense": m.offense_team, "defense": m.defense_team, "quarter": m.quarter,
         "clock": m.game_clock, "clock_s": _clock_s(m.game_clock), "down": m.down, "distance": m.distance,
         "yardline": None if m.los_x is None else round(float(m.los_x) - FIELD.end_zone, 1),
-        "score_diff": _score_diff(play), "play_type": m.play_type, "kind": kind, "dropback": drop,
+        "score_diff": m.score_diff, "play_type": m.play_type, "kind": kind, "dropback": drop,
         "formation": _formation(play, qb, snap) if snap is not None and scrimmage else None, "rushers": n_rush,
         "blitz": None if n_rush is None else n_rush >= BLITZ,
         "time_to_throw": _round(release_time(play)) if drop else None,
@@ -96,21 +95,6 @@ def _clock_s(clock: str | None) -> int | None:
         return int(mm or 0) * 60 + int(float(ss))
     except (TypeError, ValueError):
         return None
-
-
-def _score_diff(play: Play) -> int | None:
-    """Offense score minus defense score before the snap, where the release has the scores."""
-    e, m = play.meta.extra, play.meta
-    for home_k, away_k in SCORE_COLUMNS:
-        try:
-            home, away = int(float(e[home_k])), int(float(e[away_k]))
-        except (KeyError, TypeError, ValueError):
-            continue
-        if m.offense_team and m.offense_team == m.home_team:
-            return home - away
-        if m.offense_team and m.offense_team == m.away_team:
-            return away - home
-    return None
 
 
 def _rush(play: Play, qb: int | None) -> tuple[float | None, bool | None]:

@@ -166,9 +166,10 @@ def run_index(args: argparse.Namespace) -> int:
             res = update_index(store, **kw)
             where = "this process"
         else:
-            from engine.cluster import TASK_PLAYS, dask_map, default_workers
-            with dask_map(args.scheduler, args.workers) as run:
-                res = update_index(store, map_fn=run, chunk=TASK_PLAYS, **kw)
+            from engine.cluster import client_map, dask_client, default_workers, task_chunk, worker_threads
+            with dask_client(args.scheduler, args.workers) as client:
+                slots = worker_threads(client)
+                res = update_index(store, map_fn=client_map(client), chunk=lambda n: task_chunk(n, slots), **kw)
             where = args.scheduler or f"a local Dask cluster of {args.workers or default_workers()} workers"
     finally:
         if bar is not None:

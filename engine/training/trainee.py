@@ -27,6 +27,7 @@ import numpy as np
 from replay.errors import QbvrError
 from replay.field_frame import YARD
 from replay.play import Play
+from replay.roles import pass_rushers
 
 from .gaze import aim_point, direction_from_angles
 
@@ -252,7 +253,7 @@ class ScriptedTrainee(Trainee):
         elif who == "pocket":
             d = np.array([3 * YARD, 0.0, -float(eye[2])], np.float32)
         elif who == "rush":
-            rush = self.rep.play.players_where(role="pass_rusher")
+            rush = pass_rushers(self.rep.play)  # the index's rushers, whatever labels an old store holds
             pts = frame.joints[rush, 2]  # necks
             dist = np.linalg.norm(pts - eye, axis=1)
             ok = np.isfinite(dist)

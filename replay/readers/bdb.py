@@ -294,6 +294,11 @@ def play_type(row: dict[str, Any]) -> str:
     return "run"
 
 
+# points before the snap, as each release names them (2019; 2021-2025 and NGS highlights; 2026 supplementary data)
+HOME_SCORE = ("preSnapHomeScore", "HomeScoreBeforePlay", "pre_snap_home_score")
+AWAY_SCORE = ("preSnapVisitorScore", "VisitorScoreBeforePlay", "pre_snap_visitor_score")
+
+
 def meta_from_tables(source_format: str, game_id: int, play_id: int, play_row: dict[str, Any] | None,
                      game_row: dict[str, Any] | None, *, extra_columns: tuple[str, ...] = (),
                      week: int | None = None, extra: dict[str, Any] | None = None, **fields: Any) -> PlayMeta:
@@ -321,6 +326,7 @@ def meta_from_tables(source_format: str, game_id: int, play_id: int, play_row: d
         play_type=play_type(prow) if prow else "other",
         description=text(pick(prow, "playDescription", "play_description")),
         pass_result=result if result in ("C", "I", "IN", "S", "R") else None, extra=labels,
+        home_score=integer(pick(prow, *HOME_SCORE)), away_score=integer(pick(prow, *AWAY_SCORE)),
     )
     built.update(fields)
     return PlayMeta(**built)

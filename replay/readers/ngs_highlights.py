@@ -21,11 +21,13 @@ from .tables import Tables
 
 NAME = "ngs_highlights"
 REQUIRED = ("gameId", "playId", "frame", "displayName", "nflId", "x", "y", "possessionFlag", "playDirection")
-COLUMNS = ["gameId", "playId", "playType", "season", "seasonType", "week", "playDirection", "quarter", "gameClock",
+COLUMNS = ["gameId", "playId", "playType", "season", "seasonType", "week", "preSnapHomeScore", "preSnapVisitorScore",
+           "playDirection", "quarter", "gameClock",
            "down", "yardsToGo", "absoluteYardlineNumber", "possessionFlag", "homeTeamFlag", "teamAbbr", "frame",
            "displayName", "jerseyNumber", "nflId", "position", "x", "y", "s", "o", "dir", "event",
            "playDescription"]
-NUMERIC = ("frame", "nflId", "x", "y", "s", "o", "dir", "jerseyNumber", "possessionFlag", "homeTeamFlag")
+NUMERIC = ("frame", "nflId", "x", "y", "s", "o", "dir", "jerseyNumber", "possessionFlag", "homeTeamFlag",
+           "preSnapHomeScore", "preSnapVisitorScore")
 PLAY_TYPES = {"play_type_pass": "pass", "play_type_rush": "run", "play_type_sack": "sack",
               "play_type_kickoff": "kickoff", "play_type_punt": "punt", "play_type_field_goal": "field_goal",
               "play_type_xp": "extra_point", "play_type_extra_point": "extra_point",
@@ -47,6 +49,14 @@ def _int(v) -> int | None:
         return None
 
 
+def _score(rows: pd.DataFrame, col: str) -> int | None:
+    """Points before the snap from an optional column (older exports lack it): None when absent or unreadable."""
+    if col not in rows:
+        return None
+    v = _first(rows, col)
+    return _int(v) if v is not None and np.isfinite(v) and v >= 0 else None
+
+
 def _play(src: Source, gid: int, pid: int, rows: pd.DataFrame) -> Play:
     is_ball = (rows["displayName"].astype(str).str.lower().isin(["ball", "football"])) | rows["nflId"].isna()
     teams = rows[["possessionFlag", "homeTeamFlag", "teamAbbr"]][~is_ball].drop_duplicates()
@@ -62,6 +72,7 @@ def _play(src: Source, gid: int, pid: int, rows: pd.DataFrame) -> Play:
         quarter=_int(_first(rows, "quarter")), game_clock=game_clock(_first(rows, "gameClock")),
         down=_int(_first(rows, "down")), distance=_int(_first(rows, "yardsToGo")),
         play_type=PLAY_TYPES.get(str(_first(rows, "playType")), "other"), description=desc,
+        home_score=_score(rows, "preSnapHomeScore"), away_score=_score(rows, "preSnapVisitorScore"),
     )
     side = np.where(rows["possessionFlag"] == 1, "off", np.where(rows["possessionFlag"] == 0, "def", ""))
     canon = pd.DataFrame({

@@ -3,10 +3,20 @@ one process gives; a scheduler that does not answer is a one-line error."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from engine.cli import main
-from engine.cluster import client_map, dask_client, run_over_plays, worker_peak_memory
+from engine.cluster import (
+    TASK_PLAYS,
+    client_map,
+    dask_client,
+    run_over_plays,
+    task_chunk,
+    worker_peak_memory,
+    worker_threads,
+)
 from engine.cp.batch import score_throws
 from replay.index import read_index, update_index
 
@@ -31,11 +41,14 @@ def test_index_and_cp_scoring_on_a_two_worker_local_cluster_match_one_process(re
         chunks = [keys[i:i + 8] for i in range(0, len(keys), 8)]
         cluster_cp = [r for part in client_map(client)(score_throws, str(real_store.root), chunks) for r in part]
         mem = worker_peak_memory(client)
+        env = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+        slots = worker_threads(client)
     assert res.computed == len(keys) and not res.problems
     assert _without_file_columns(res.rows) == _without_file_columns(local)
     assert _without_file_columns(read_index(real_store)) == _without_file_columns(local)
     assert seen[-1] == (len(keys), len(keys)) and len(seen) > 10  # progress over plays as tasks finish
     assert len(mem) == 2 and all(m > 50e6 for m in mem.values())
+    assert slots == 2 and set(env.values()) == {None}  # glibc's own malloc tuning, as in one process
     assert len(local_cp) >= 140
     assert sorted(cluster_cp, key=lambda r: r["key"]) == sorted(local_cp, key=lambda r: r["key"])
 
@@ -47,3 +60,10 @@ def test_unreachable_scheduler_is_a_one_line_error(capsys, tmp_path):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.startswith("qbvr: error: ") and len(err.strip().splitlines()) == 1 and "scheduler" in err
+
+
+def test_tasks_are_a_few_per_worker_and_never_longer_than_task_plays():
+    assert task_chunk(197, 2) == 25  # 8 tasks: four per worker
+    assert task_chunk(1576, 2) == TASK_PLAYS
+    assert task_chunk(50_000, 64) == TASK_PLAYS
+    assert task_chunk(3, 8) == 1 and task_chunk(0, 2) == 1

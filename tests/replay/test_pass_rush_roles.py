@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import shared_path
 
 from replay.importer import import_paths
 from replay.roles import (
@@ -30,6 +31,15 @@ def _fixtures():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def _league_rushers() -> dict[int, float]:
+    """Share of 2017 dropbacks (BDB 2019 plays.csv, the NFL's numberOfPassRushers) by number of rushers: the
+    league's distribution the highlight plays are compared with (60% four-man rushes)."""
+    import pandas as pd
+    plays = pd.read_csv(shared_path("bdb2019", "plays.csv"), usecols=["PassResult", "numberOfPassRushers"])
+    n = plays[plays.PassResult.isin(["C", "I", "IN", "S", "R"])].numberOfPassRushers.dropna().astype(int)
+    return n.value_counts(normalize=True).to_dict()
 
 
 def _defense_near_line(play) -> int:
@@ -67,8 +77,9 @@ def test_every_dropback_shows_three_to_eight_rushers_and_no_special_teams_play_i
     total = sum(counts.values())
     print("\nplay kinds:", dict(kinds))
     print(f"rushers over {total} dropbacks:")
+    league = _league_rushers()
     for n in sorted(counts):
-        print(f"  {n} rushers: {counts[n]:>3} ({counts[n] / total:.0%})")
+        print(f"  {n} rushers: {counts[n]:>3} ({counts[n] / total:.0%})   league 2017: {league.get(n, 0):.0%}")
     assert total >= 140
     assert 0.4 <= counts[4] / total <= 0.8  # four-man rushes are the most common by far
     assert counts[4] == max(counts.values())
@@ -129,3 +140,49 @@ def test_blockers_are_the_linemen_who_hold_the_line(tiny_play):
     assert blockers == {"C", "G", "T"}
     assert len(pass_blockers(tiny_play)) == 5
     assert set(r.position[track_pass_rushers(tiny_play)].tolist()) == {"DE", "DT"}
+
+
+def test_a_release_labelling_only_coverage_takes_its_rushers_from_the_tracks(tmp_path):
+    """BDB 2026 labels coverage defenders, not rushers: the rest of the defense is judged by the tracks (the
+    labels used to leave such a play with no rusher at all)."""
+    fx = _fixtures()
+    store = PlayStore(tmp_path / "store")
+    result = import_paths([fx.write_release("bdb2026", tmp_path / "bdb2026")], store)
+    assert result.imported and not result.skipped, result.skipped
+    play = store.load(f"{fx.GID}:{fx.PID}")
+    want = {n for n, role in fx.ROLE.items() if role == "pass_rusher"}
+    assert set(play.roster.nfl_id[pass_rushers(play)].tolist()) == want
+    assert set(play.roster.nfl_id[play.players_where(role="pass_rusher")].tolist()) == want
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("key, nfl_id, what", [
+    ("2018102808:2525", 2532986, "an outside linebacker on the line dropping into coverage"),
+    ("2018123001:3552", 2560966, "a linebacker on the line carrying a back toward the sideline"),
+    ("2018111111:3656", 2560908, "a linebacker who steps over the line and turns away, unblocked"),
+    ("2018102811:2486", 2552484, "a corner pressing a receiver at the line"),
+])
+def test_a_defender_who_leaves_the_rush_unblocked_or_presses_is_not_a_rusher(real_store, key, nfl_id, what):
+    play = real_store.load(key)
+    col = play.roster.index_of(nfl_id)
+    assert col not in pass_rushers(play), what
+    assert play.roster.role[col] == "coverage", what  # the stored role says the same
+
+
+@pytest.mark.shared_data
+def test_stored_roles_are_the_tracking_roles_the_index_and_training_use(real_store):
+    """Import labels the roster with replay.roles (one rule): the stored pass rushers are the index's rushers."""
+    from replay.index import update_index
+    from replay.roles import roster_roles
+
+    rows = {r["key"]: r for r in update_index(real_store, rebuild=True).rows}
+    checked = 0
+    for key in real_store.keys():
+        play = real_store.load(key)
+        if play_kind(play) != "dropback":
+            continue
+        assert list(play.roster.role) == list(roster_roles(play)), key
+        assert set(play.players_where(role="pass_rusher").tolist()) == set(pass_rushers(play).tolist()), key
+        assert rows[key]["rushers"] == len(play.players_where(role="pass_rusher")), key
+        checked += 1
+    assert checked >= 140

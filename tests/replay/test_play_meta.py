@@ -58,3 +58,14 @@ def test_store_round_trip_keeps_a_frozen_meta(tiny_play):
     assert back.meta == tiny_play.meta
     with pytest.raises(dataclasses.FrozenInstanceError):
         back.meta.description = "changed"
+
+
+def test_score_diff_is_offense_minus_defense_before_the_snap():
+    base = PlayMeta(game_id=1, play_id=2, source_format="t", home_team="KC", away_team="LA", home_score=21,
+                    away_score=14, offense_team="LA", defense_team="KC")
+    assert base.score_diff == -7
+    assert dataclasses.replace(base, offense_team="KC", defense_team="LA").score_diff == 7
+    assert dataclasses.replace(base, offense_team="NE").score_diff is None  # neither home nor away
+    assert dataclasses.replace(base, home_score=None).score_diff is None  # the release has no score
+    assert PlayMeta.from_dict(base.to_dict()).score_diff == -7  # through the store's dict
+    assert PlayMeta.from_dict({k: v for k, v in base.to_dict().items() if "score" not in k}).score_diff is None

@@ -20,6 +20,7 @@ from conftest import synthetic_rows
 from replay.errors import InputError, PlayError
 from replay.field_frame import FIELD
 from replay.importer import import_paths, iter_plays
+from replay.index import update_index
 from replay.readers import READERS, bdb2019, bdb2025
 from replay.readers.base import Reader
 from replay.readers.detect import companion_kind, tracking_reader
@@ -38,6 +39,7 @@ NAMES = {1000: "Kyler Murray", 1001: "Rodney Hudson", 1002: "Justin Pugh", 1003:
 HEIGHT_IN = {n: 70 + (n % 9) for n in NAMES}
 DESCRIPTION = "(10:00) (Shotgun) K.Murray pass short right to D.Hopkins to LA 45 for 12 yards (J.Ramsey)."
 TARGET = 1006
+HOME_PTS, AWAY_PTS = 17, 24  # before the snap; the offense (ARI) is the home team: 7 points down
 # What the tracks say (and assembly infers for the NGS play): the table-given roles must agree.
 ROLE = {**{n: "blocker" for n in (1001, 1002, 1003, 1004, 1005, 1010)}, 1000: "passer",
         **{n: "route_runner" for n in (1006, 1007, 1008, 1009)},
@@ -70,7 +72,7 @@ def ngs_tsv(rows: pd.DataFrame, info: dict) -> pd.DataFrame:
     off = (rows.side == "off").to_numpy()
     return pd.DataFrame({
         "gameId": GID, "playId": rows.play_id, "playType": "play_type_pass", "season": 2021, "seasonType": "REG",
-        "week": 1, "preSnapHomeScore": 0, "preSnapVisitorScore": 0, "playDirection": info["direction"],
+        "week": 1, "preSnapHomeScore": HOME_PTS, "preSnapVisitorScore": AWAY_PTS, "playDirection": info["direction"],
         "quarter": 1, "gameClock": "10:00", "down": 1, "yardsToGo": 10, "yardline": f"{OFF} 30",
         "yardlineSide": OFF, "yardlineNumber": 30, "absoluteYardlineNumber": int(info["los_raw"]),
         "possessionFlag": np.where(ball, np.nan, off.astype(float)),
@@ -154,7 +156,7 @@ def bdb2019_files(rows: pd.DataFrame, info: dict) -> dict[str, pd.DataFrame]:
                            "yardsToGo": 10, "possessionTeam": "ARZ", "yardlineSide": "ARZ", "yardlineNumber": 30,
                            "offenseFormation": "SHOTGUN", "personnel.offense": "1 RB, 1 TE, 3 WR",
                            "defendersInTheBox": 6, "numberOfPassRushers": 4, "personnel.defense": "4 DL, 2 LB, 5 DB",
-                           "HomeScoreBeforePlay": 0, "VisitorScoreBeforePlay": 0, "HomeScoreAfterPlay": 0,
+                           "HomeScoreBeforePlay": HOME_PTS, "VisitorScoreBeforePlay": AWAY_PTS, "HomeScoreAfterPlay": 0,
                            "VisitorScoreAfterPlay": 0, "isPenalty": False, "isSTPlay": False,
                            "SpecialTeamsPlayType": np.nan, "KickReturnYardage": np.nan, "PassLength": 8,
                            "PassResult": "C", "YardsAfterCatch": 4, "PlayResult": 12,
@@ -180,7 +182,8 @@ def bdb2021_files(rows: pd.DataFrame, info: dict, off_field_frame: int = 20) -> 
     p = play_fields(info)
     plays = pd.DataFrame([{**p, "playType": "play_type_pass", "offenseFormation": "SHOTGUN", "personnelO": "",
                            "defendersInTheBox": 6, "numberOfPassRushers": 4, "personnelD": "", "typeDropback":
-                           "TRADITIONAL", "preSnapVisitorScore": 0, "preSnapHomeScore": 0, "gameClock": "10:00:00",
+                           "TRADITIONAL", "preSnapVisitorScore": AWAY_PTS, "preSnapHomeScore": HOME_PTS,
+                           "gameClock": "10:00:00",
                            "penaltyCodes": np.nan, "penaltyJerseyNumbers": np.nan, "offensePlayResult": 12,
                            "playResult": 12, "epa": 0.8, "isDefensivePI": False}])
     return {"week1.csv": with_duplicates(track), "plays.csv": plays, "games.csv": games_table("2021"),
@@ -203,7 +206,7 @@ def bdb2022_files(rows: pd.DataFrame, info: dict) -> dict[str, pd.DataFrame]:
     plays = pd.DataFrame([{**p, "specialTeamsPlayType": "Punt", "specialTeamsResult": "Non-Special Teams Result",
                            "kickerId": np.nan, "returnerId": np.nan, "kickBlockerId": np.nan,
                            "penaltyCodes": np.nan, "penaltyJerseyNumbers": np.nan, "penaltyYards": np.nan,
-                           "preSnapHomeScore": 0, "preSnapVisitorScore": 0, "gameClock": "10:00",
+                           "preSnapHomeScore": HOME_PTS, "preSnapVisitorScore": AWAY_PTS, "gameClock": "10:00",
                            "kickLength": np.nan, "kickReturnYardage": np.nan, "playResult": 12}])
     pff = pd.DataFrame({"gameId": [GID], "playId": [PID], "snapDetail": ["OK"], "snapTime": [0.8],
                         "operationTime": [2.1], "hangTime": [np.nan], "kickType": ["F"]})
@@ -225,8 +228,8 @@ def bdb2023_files(rows: pd.DataFrame, info: dict) -> dict[str, pd.DataFrame]:
         "playDirection": info["direction"], "x": rows.x, "y": rows.y, "s": rows.s, "a": rows.a, "dis": 0.1,
         "o": np.where(ball, np.nan, rows.o), "dir": np.where(ball, np.nan, rows.dir), "event": ev})
     p = play_fields(info, possession="ARZ")
-    plays = pd.DataFrame([{**p, "defensiveTeam": "LAR", "gameClock": "10:00", "preSnapHomeScore": 0,
-                           "preSnapVisitorScore": 0, "penaltyYards": np.nan, "prePenaltyPlayResult": 12,
+    plays = pd.DataFrame([{**p, "defensiveTeam": "LAR", "gameClock": "10:00", "preSnapHomeScore": HOME_PTS,
+                           "preSnapVisitorScore": AWAY_PTS, "penaltyYards": np.nan, "prePenaltyPlayResult": 12,
                            "playResult": 12, "foulName1": np.nan, "foulNFLId1": np.nan,
                            "offenseFormation": "SHOTGUN", "personnelO": "", "defendersInBox": 6, "personnelD": "",
                            "dropBackType": "TRADITIONAL", "pff_playAction": 0, "pff_passCoverage": "Cover-3",
@@ -274,8 +277,8 @@ def bdb2024_files(rows: pd.DataFrame, info: dict) -> dict[str, pd.DataFrame]:
                        _bdb2024_track(r3, info)], ignore_index=True)
     p = [play_fields(info, PID, "ARZ"), play_fields(info, PID + 1, "ARZ"), play_fields(info, PID + 2, "ARZ")]
     plays = pd.DataFrame([{**q, "ballCarrierId": TARGET, "ballCarrierDisplayName": NAMES[TARGET],
-                           "defensiveTeam": "LAR", "gameClock": "10:00", "preSnapHomeScore": 0,
-                           "preSnapVisitorScore": 0, "passLength": 8, "penaltyYards": np.nan,
+                           "defensiveTeam": "LAR", "gameClock": "10:00", "preSnapHomeScore": HOME_PTS,
+                           "preSnapVisitorScore": AWAY_PTS, "passLength": 8, "penaltyYards": np.nan,
                            "prePenaltyPlayResult": 12, "playResult": 12, "playNullifiedByPenalty": "N",
                            "offenseFormation": "SHOTGUN", "defendersInTheBox": 6, "passProbability": 0.8,
                            "visitorTeamWinProbilityAdded": 0.01, "expectedPoints": 1.2} for q in p])
@@ -292,8 +295,9 @@ def bdb2025_files(rows: pd.DataFrame, info: dict) -> dict[str, pd.DataFrame]:
     track = pd.concat([_bdb2024_track(rows, info, frame_type=True), _bdb2024_track(r2, info, frame_type=True)],
                       ignore_index=True)
     p = [play_fields(info, PID), play_fields(info, PID + 1)]
-    plays = pd.DataFrame([{**q, "defensiveTeam": "LAR", "gameClock": "10:00", "preSnapHomeScore": 0,
-                           "preSnapVisitorScore": 0, "playNullifiedByPenalty": "N", "offenseFormation": "SHOTGUN",
+    plays = pd.DataFrame([{**q, "defensiveTeam": "LAR", "gameClock": "10:00", "preSnapHomeScore": HOME_PTS,
+                           "preSnapVisitorScore": AWAY_PTS, "playNullifiedByPenalty": "N",
+                           "offenseFormation": "SHOTGUN",
                            "receiverAlignment": "3x1", "playClockAtSnap": 7, "passLength": 8, "targetX": 70.1,
                            "targetY": 30.2, "playAction": False, "dropbackType": "TRADITIONAL",
                            "dropbackDistance": 6.0, "passLocationType": "INSIDE_BOX", "timeToThrow": 2.5,
@@ -349,8 +353,8 @@ def bdb2026_files(rows: pd.DataFrame, info: dict) -> dict[str, pd.DataFrame]:
                           "home_final_score": 20, "visitor_final_score": 17, "play_id": PID,
                           "play_description": DESCRIPTION, "quarter": 1, "game_clock": "10:00", "down": 1,
                           "yards_to_go": 10, "possession_team": "ARZ", "defensive_team": "LAR",
-                          "yardline_side": OFF, "yardline_number": 30, "pre_snap_home_score": 0,
-                          "pre_snap_visitor_score": 0, "pass_result": "C", "play_nullified_by_penalty": "N",
+                          "yardline_side": OFF, "yardline_number": 30, "pre_snap_home_score": HOME_PTS,
+                          "pre_snap_visitor_score": AWAY_PTS, "pass_result": "C", "play_nullified_by_penalty": "N",
                           "pass_length": 8, "offense_formation": "SHOTGUN", "receiver_alignment": "3x1",
                           "route_of_targeted_receiver": "GO", "play_action": False, "dropback_type": "TRADITIONAL",
                           "dropback_distance": 6.0, "pass_location_type": "INSIDE_BOX", "defenders_in_the_box": 6,
@@ -423,6 +427,9 @@ def test_bdb_release_imports_like_ngs(name, tmp_path, ngs_play):
     assert play.meta.game_clock == "10:00" and play.meta.down == 1 and play.meta.distance == 10
     assert play.meta.play_type == "pass" and play.meta.pass_result == "C"
     assert play.meta.target_nfl_id == TARGET == ref.meta.target_nfl_id
+    assert (play.meta.home_score, play.meta.away_score) == (ref.meta.home_score, ref.meta.away_score) == (17, 24)
+    assert play.meta.score_diff == ref.meta.score_diff == HOME_PTS - AWAY_PTS
+    assert update_index(PlayStore(tmp_path / f"store_{name}")).rows[0]["score_diff"] == -7  # stored, then indexed
 
     # frames: every release but 2026 covers the whole play; 2026 ends where its output ends
     common = np.intersect1d(play.frame_id, ref.frame_id)

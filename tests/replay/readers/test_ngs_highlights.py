@@ -76,3 +76,11 @@ def test_2017_orientation_corrected(real_store):
     play = real_store.load("2018011401:4497")  # the one 2017-season play
     assert "orientation_2017_corrected" in play.flags
     assert "orientation_suspect" not in play.flags
+
+
+def test_score_before_the_snap_comes_from_the_files(real_store):
+    """preSnapHomeScore/preSnapVisitorScore with homeTeamFlag: every highlight play knows the score."""
+    metas = [real_store.load(k).meta for k in real_store.keys()]
+    assert all(m.score_diff is not None for m in metas)
+    m = real_store.load("2018092400:3834").meta  # PIT at TB, 5:49 in the 4th: TB has the ball, 20-30 down
+    assert (m.home_team, m.offense_team, m.home_score, m.away_score, m.score_diff) == ("TB", "TB", 20, 30, -10)
