@@ -24,6 +24,8 @@ from replay.continuation import Continuation, default_params  # noqa: E402
 from replay.roles import release_time  # noqa: E402
 from replay.timebase import sample_tracks  # noqa: E402
 
+AROUND_THROW_S = 0.5  # s either side of the throw in which the worst frame is taken
+
 
 def load_play(store: str | None, key: str | None):
     if store is None:
@@ -103,8 +105,15 @@ def training_fps(play) -> None:
 
     def fps(m: np.ndarray) -> float:
         return (m.sum() - 1) / (w[m][-1] - w[m][0]) if m.sum() > 1 else float("nan")
+    dt = np.diff(w) * 1e3
+    near = np.abs(t[1:] - t_throw) <= AROUND_THROW_S + 1e-9  # frame intervals ending within the window
+    worst = float(dt[near].max()) if near.any() else float("nan")
+    typical = float(np.median(dt[t[1:] < t_throw - AROUND_THROW_S])) if (t[1:] < t_throw - AROUND_THROW_S).any() \
+        else float("nan")
     print(f"  training rep with a throw at {t_throw} s: {fps(pre):.0f} fps on the recording, {fps(post):.0f} fps "
           f"with the model active (ball in flight), {gap * 1e3:.0f} ms at the throw (model + skeleton rebuild)")
+    print(f"  worst frame within {AROUND_THROW_S:g} s of the throw: {worst:.0f} ms (typical frame before it "
+          f"{typical:.1f} ms, ratio {worst / typical:.1f}x)")
 
 
 if __name__ == "__main__":
