@@ -63,6 +63,7 @@ class HeadsetFlow:
         self.fade = Fade(renderer.rig)
         self._fade_in_from: int | None = None   # display time the fade in started
         self._pause_shown = False
+        self._overhead = False                  # the instant replay runs (the rig scaled up over the field)
         self.interludes: list[dict] = []        # what each interlude showed and how it ended (for tests, logs)
         backend.on_frame.append(self.on_frame)
 
@@ -70,7 +71,8 @@ class HeadsetFlow:
     def on_frame(self, f: HeadsetFrame) -> None:
         if self._fade_in_from == -1:            # the first frame of the next rep: the fade in starts now
             self._fade_in_from = f.display_time_ns
-        self.controllers.update([None if a is None else (a[0], look_rotation(a[1])) for a in f.aim])
+        hands = [None, None] if self._overhead else f.aim  # from above, his hands would be a giant's, in the way
+        self.controllers.update([None if a is None else (a[0], look_rotation(a[1])) for a in hands])
         if self._fade_in_from is not None:
             k = (f.display_time_ns - self._fade_in_from) / NS / FADE_S
             self.fade.set(k)
@@ -105,6 +107,7 @@ class HeadsetFlow:
         self._show(REPLAY_TEXT, self.backend.last)
         skip = SkipButton()
         t0 = None
+        self._overhead = True
         try:
             while not self.backend.should_close():
                 f = self.backend.wait()
@@ -120,6 +123,7 @@ class HeadsetFlow:
         finally:
             self.backend.skip_frame()  # a frame waited for and not drawn (skipped, or the caller stopped)
             self.panel.hide()
+            self._overhead = False
 
     def _skipped(self, skip: SkipButton, f: HeadsetFrame) -> bool:
         """The skip button on frame `f`; the menu button here skips rather than pausing a rep that is over."""
