@@ -45,6 +45,7 @@ class SkipButton:
             return True
         pulled = max(f.hold) >= READY_HOLD
         if self.armed and pulled:
+            self.armed = False  # this pull moved on once; the next step waits for it to be let go
             return True
         self.armed = self.armed or max(f.hold) < READY_HOLD / 2
         return False
@@ -64,6 +65,7 @@ class HeadsetFlow:
         self._fade_in_from: int | None = None   # display time the fade in started
         self._pause_shown = False
         self._overhead = False                  # the instant replay runs (the rig scaled up over the field)
+        self._skip: SkipButton | None = None    # the result panel's skip button, handed on to the replay
         self.interludes: list[dict] = []        # what each interlude showed and how it ended (for tests, logs)
         backend.on_frame.append(self.on_frame)
 
@@ -95,7 +97,7 @@ class HeadsetFlow:
         """The result panel in front of the trainee over the rep's last frame, for `seconds` of display time or
         until he pulls the trigger (or presses the menu button). False when the session closed meanwhile."""
         self._show(f"{text}\n\n{RESULT_HINT}", self.backend.last)
-        skip = SkipButton()
+        skip = self._skip = SkipButton()  # shared with the replay: a trigger let go here may skip it at once
         ok = self._frames_for(seconds, lambda f, k: self._skipped(skip, f))
         self.panel.hide()
         return ok
@@ -105,7 +107,7 @@ class HeadsetFlow:
         there: display time since the first frame, up to `seconds` (the last value); stops early when the
         trainee skips or the session closes. A "replay" panel says how to skip while it runs."""
         self._show(REPLAY_TEXT, self.backend.last)
-        skip = SkipButton()
+        skip, self._skip = self._skip or SkipButton(), None
         t0 = None
         self._overhead = True
         try:

@@ -199,9 +199,10 @@ def test_motion_throw_through_monado_goes_where_the_arm_swings_not_where_the_con
     assert 2.0 <= np.hypot(v[0], v[1]) <= 4.5, v  # the hand's 3 m/s, measured over frames 50 ms apart
     heading = math.atan2(v[1], v[0])  # world: +x downfield, +y the QB's left, like the receiver yaws
     assert abs(heading - yaws[target]) < math.radians(8), (math.degrees(heading), math.degrees(yaws[target]))
-    # the release is the decision: recorded on the first frame after the client let go
+    # the release is the decision: recorded on the first frame after the client let go (give or take the few ms
+    # by which the follower's play-clock estimate, from frames recorded a CPU moment after their input, can err)
     release_play_t = decision_t + (released - u)
-    assert release_play_t - 1e-3 <= th.play_t <= release_play_t + PERIOD_S + 1e-3, (th.play_t, release_play_t)
+    assert release_play_t - 5e-3 <= th.play_t <= release_play_t + PERIOD_S + 5e-3, (th.play_t, release_play_t)
 
 
 def wait_rep_end(out, rep: int, timeout: float = 60.0) -> float:
