@@ -3,8 +3,10 @@
 Prints the model's cost per display frame for the 21 players it moves (advance by one frame, then sample the
 positions; target <= 0.3 ms), its worst frame (the one that re-anchors the learned plan), and next to them the
 cost of sampling the recorded play at one instant (timebase.sample_tracks, the baseline measured in the same run).
-With a store it also runs an offscreen training rep with a throw (the model active from the throw on) and one
-where the trainee holds the ball past the real release, and prints their frame rates (fixed 60 fps play clock).
+With a store it also runs an offscreen training rep with a throw (the model active from the throw on) and prints
+its frame rates before and after the throw (fixed 60 fps play clock), the pause at the throw and the worst frame
+within AROUND_THROW_S of it next to a typical frame before it (the thrown play's skeletons are synthesised on a
+short window and eased in: `engine.training.loop.Rep.swap_play`; a whole play's took ~0.5-1 s).
 
     QBVR_SHARED_DATA=../shared/data python tools/bench_continuation.py [--store DIR] [--play KEY] [--fps 90]
 """
