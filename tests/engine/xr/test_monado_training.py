@@ -35,6 +35,7 @@ PLAY = "2018092311:141"
 PERIOD_S = 0.05            # Monado's null compositor paces at 20 Hz
 SWEEP_DEG = 35.0           # the head sweeps +-35 degrees
 SWEEP_HZ = 0.4
+FOLLOWER_ERR_S = 0.005     # how far the client's play-clock estimate (from the stream's wall times) may err
 # when the throws are made: from the real QB's spot at the snap (under centre on PLAY) his receivers are apart in
 # angle late in the dropback (at 2.0 s two of them line up); on the drill's second play one is in front at 1.5 s
 DECISION_T = 2.8
@@ -138,7 +139,8 @@ def test_trigger_throw_through_monado_follows_head_and_aim_and_decision_time(rem
     assert th.nfl_id == target and th.how == "trigger"
     # the trigger went down at the play clock's `decision_t` (+ the client's lateness): the first frame after it
     late = pulled - u
-    assert decision_t - 1e-6 <= th.play_t <= decision_t + late + PERIOD_S + 1e-3, (th.play_t, late)
+    # (give or take the few ms by which the follower's play-clock estimate can err, as for the motion throw)
+    assert decision_t - 1e-6 <= th.play_t <= decision_t + late + PERIOD_S + FOLLOWER_ERR_S, (th.play_t, late)
     frames = c.of_type(FrameSample, 1)
     assert all(f.source == "head" for f in frames)
     assert_head_follows(client, [f for f in frames if f.play_t < 1.2], c.header.epoch)
@@ -202,7 +204,8 @@ def test_motion_throw_through_monado_goes_where_the_arm_swings_not_where_the_con
     # the release is the decision: recorded on the first frame after the client let go (give or take the few ms
     # by which the follower's play-clock estimate, from frames recorded a CPU moment after their input, can err)
     release_play_t = decision_t + (released - u)
-    assert release_play_t - 5e-3 <= th.play_t <= release_play_t + PERIOD_S + 5e-3, (th.play_t, release_play_t)
+    assert release_play_t - FOLLOWER_ERR_S <= th.play_t <= release_play_t + PERIOD_S + FOLLOWER_ERR_S, \
+        (th.play_t, release_play_t)
 
 
 def wait_rep_end(out, rep: int, timeout: float = 60.0) -> float:
