@@ -21,7 +21,17 @@ from panda3d.core import LPoint2f, LPoint3f
 
 from replay.field_frame import FIELD, YARD
 from replay.play import Play
-from scenes.cameras import CAMERAS, CameraPose, Orbit, camera_pose, line_of_scrimmage_m
+from scenes.cameras import (
+    CAMERAS,
+    DOWNFIELD_HEADING_DEG,
+    STANDING_EYE_M,
+    CameraPose,
+    Orbit,
+    camera_pose,
+    headset_spot,
+    line_of_scrimmage_m,
+    overhead_rig,
+)
 from scenes.hud import Hud
 from scenes.play_scene import PlayScene, build_play_scene
 from scenes.pose_source import PoseSource
@@ -50,6 +60,7 @@ class PlayView:
     pose_override: Callable[[str, float], CameraPose | None] | None = None
     after_update: list[Callable[[PlayView, float], None]] = field(default_factory=list)  # per-frame extras
     overlays: list = field(default_factory=list)  # 2D nodes of those extras (removed with the play)
+    spot: np.ndarray | None = None  # a headset's rig spot for the rep (`scenes.cameras.headset_spot`)
 
     def set_camera(self, name: str) -> None:
         if name not in CAMERAS:
@@ -101,32 +112,48 @@ def close_play(view: PlayView) -> None:
 
 def update_frame(view: PlayView, t: float) -> None:
     """Pose the play at time `t` (seconds from the snap) and place the camera; call before `renderer.render()`."""
-    joints = view.scene.update(t)
     r = view.renderer
     if r.backend.tracked and view.camera == "qb":
-        qb = view.scene.qb
-        root = joints[qb, 0] if qb is not None and np.all(np.isfinite(joints[qb, 0])) else None
-        pos = (root[0], root[1], 0.0) if root is not None else (line_of_scrimmage_m(view.scene.play) - 7 * YARD,
-                                                                 FIELD.centre_y * YARD, 0.0)
-        r.place_rig(pos, -90.0)
-        view.scene.figures.set_eye(np.array([pos[0], pos[1], 1.7], np.float32))
+        _update_headset(view, t)
     else:
+        joints = view.scene.update(t)
         pose = view.pose_override(view.camera, t) if view.pose_override is not None else None
         pose = pose or camera_pose(view.camera, view.scene.play, joints, view.scene.joint_names, qb=view.scene.qb,
                                    orbit=view.orbit)
         view.last_pose = pose
-        r.look(pose.eye, pose.target, pose.fov_h)
         view.scene.figures.set_eye(pose.eye)
-        ball = view.scene.ball_pos
-        if view.camera == "qb" and ball is not None and np.linalg.norm(ball - pose.eye) < BALL_HIDDEN_NEAR_EYE_M:
-            view.scene.ball.root.hide()  # the ball in the QB's own hand, right at his eyes, would fill the view
-        if view.marks is not None:
-            _update_marks(view, t, pose)
+        if r.backend.tracked:  # another camera in a headset: its view from above, the trainee a giant over it
+            r.place_rig(*overhead_rig(pose))
+        else:
+            r.look(pose.eye, pose.target, pose.fov_h)
+            ball = view.scene.ball_pos
+            if view.camera == "qb" and ball is not None and \
+                    np.linalg.norm(ball - pose.eye) < BALL_HIDDEN_NEAR_EYE_M:
+                view.scene.ball.root.hide()  # the ball in the QB's own hand, right at his eyes, would fill the view
+            if view.marks is not None:
+                _update_marks(view, t, pose)
     if view.hud is not None:
         view.hud.resize(r.aspect)
         view.hud.update(t, camera=view.camera, speed=view.speed, paused=view.paused, loop=view.loop)
     for extra in view.after_update:
         extra(view, t)
+
+
+def _update_headset(view: PlayView, t: float) -> None:
+    """The trainee's own eyes in a headset: the rig stays on the real QB's spot at the snap, facing downfield
+    (no camera motion his head did not make), and the QB's figure - his shadow, the ball in his hands - stands
+    where the trainee's tracked head is (`PlayScene.update`'s `qb_at`)."""
+    r, scene = view.renderer, view.scene
+    if view.spot is None:
+        view.spot = headset_spot(scene.play, scene.qb)
+    r.place_rig(view.spot, DOWNFIELD_HEADING_DEG)
+    head = r.backend.head_pose()
+    eye = np.array([view.spot[0], view.spot[1], STANDING_EYE_M], np.float32)
+    if head is not None:
+        p = r.scene.get_relative_point(r.rig, LPoint3f(*(float(v) for v in head.position)))
+        eye = np.array([p[0], p[1], p[2]], np.float32)
+    scene.update(t, qb_at=eye[:2])
+    scene.figures.set_eye(eye)
 
 
 def screen_mapping(view: PlayView) -> tuple[float, Callable[[np.ndarray], tuple[float, float] | None]]:

@@ -110,14 +110,18 @@ class Renderer:
     def look(self, eye, target, fov_h: float | None = None) -> None:
         """Place the rig at `eye` looking at `target` (Z up); set the default horizontal field of view."""
         self.rig.set_pos(float(eye[0]), float(eye[1]), float(eye[2]))
+        self.rig.set_scale(1.0)
         self.rig.look_at(LPoint3f(float(target[0]), float(target[1]), float(target[2])), (0, 0, 1))
         if fov_h is not None:
             self.fov_h = float(fov_h)
 
-    def place_rig(self, position, heading_deg: float) -> None:
-        """Place the rig (a tracked head's origin) on the ground; heading 0 faces +y, -90 faces +x."""
+    def place_rig(self, position, heading_deg: float, scale: float = 1.0) -> None:
+        """Place the rig (a tracked head's origin) on the ground; heading 0 faces +y, -90 faces +x. `scale` > 1
+        makes the trainee a giant over the field (an overhead view in a headset: his head at `scale` x its height,
+        his head motion `scale` times larger)."""
         self.rig.set_pos(float(position[0]), float(position[1]), float(position[2]))
         self.rig.set_hpr(heading_deg, 0, 0)
+        self.rig.set_scale(float(scale))
 
     def render(self) -> bool:
         """Draw one frame on every view; False when the backend skipped it."""

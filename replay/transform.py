@@ -118,6 +118,23 @@ def cut_play(play: Play, to_t: float) -> Play:
     return p
 
 
+def window_play(play: Play, from_t: float) -> Play:
+    """The play from `from_t` s on (the frames before it and their events dropped, the ball track cut the same):
+    a short window to synthesise skeletons for, where the frames before it are already synthesised."""
+    keep = play.t >= from_t - 1e-9
+    if not keep.any():
+        return play
+    k0 = int(np.flatnonzero(keep)[0])
+    p = copy.copy(play)
+    for name in ("frame_id", "t", "x", "y", "s", "a", "o", "dir"):
+        setattr(p, name, getattr(play, name)[keep])
+    b = play.ball_t >= from_t - 1e-9
+    p.ball_t, p.ball_x, p.ball_y = play.ball_t[b], play.ball_x[b], play.ball_y[b]
+    p.events = [(i - k0, e) for i, e in play.events if i >= k0]
+    p.flags = dict(play.flags, window=f"from {from_t:g} s")
+    return p
+
+
 def apply_variation(play: Play, v: Variation) -> Play:
     """The play cut, mirrored and re-timed as `v` says (cut first: `to` is in real seconds)."""
     if v.to_t is not None:

@@ -22,6 +22,8 @@ from replay.play import Play
 CAMERAS = ("qb", "all22", "endzone", "sideline", "free")
 QB_PITCH_DEG = -10.0
 EYE_BELOW_HEAD_TOP_M = 0.11
+DOWNFIELD_HEADING_DEG = -90.0  # a rig heading (Panda3D: 0 faces +y) facing downfield (+x)
+STANDING_EYE_M = 1.7  # a standing trainee's eye height above the rig (a headset's stage floor)
 
 
 @dataclass
@@ -104,3 +106,27 @@ def camera_pose(name: str, play: Play, joints: np.ndarray, joint_names, *, qb: i
     if name == "free":
         return (orbit or Orbit(target=np.array([los, cy, 0.0], np.float32))).pose()
     raise ValueError(f"unknown camera {name!r}; expected one of {', '.join(CAMERAS)}")
+
+
+def headset_spot(play: Play, qb: int | None) -> np.ndarray:
+    """Where a headset's rig stands for the whole rep (metres, on the ground): the real QB's spot at the snap
+    (`qb` his column; the nearest earlier tracked frame when the snap frame misses him), else 7 yd behind the
+    line of scrimmage at the middle of the field. The rig faces downfield (`DOWNFIELD_HEADING_DEG`); from there
+    only the trainee's own head moves his eyes - the recorded QB's dropback does not move the headset."""
+    f = play.event_frame("ball_snap")
+    if qb is not None and f is not None:
+        xs, ys = play.x[: f + 1, qb], play.y[: f + 1, qb]
+        ok = np.flatnonzero(np.isfinite(xs) & np.isfinite(ys))
+        if len(ok):
+            return FIELD.to_world(float(xs[ok[-1]]), float(ys[ok[-1]])).astype(np.float32)
+    return np.array([line_of_scrimmage_m(play) - 7 * YARD, FIELD.centre_y * YARD, 0.0], np.float32)
+
+
+def overhead_rig(pose: CameraPose) -> tuple[np.ndarray, float, float]:
+    """A headset rig that shows camera `pose` from above: (ground point below the camera's eye, heading toward
+    its target, scale). Scaled so a standing trainee's eyes are at the camera's eye height (a giant over the
+    field, looking down at the play), turned toward the target; his head still moves the view."""
+    d = pose.target - pose.eye
+    heading = float(np.degrees(np.arctan2(-d[0], d[1])))  # Panda3D heading: 0 faces +y, -90 faces +x
+    scale = max(float(pose.eye[2]) / STANDING_EYE_M, 1.0)
+    return np.array([pose.eye[0], pose.eye[1], 0.0], np.float32), heading, scale

@@ -18,12 +18,15 @@ from replay.roles import passer
 
 from . import palette
 from .ball import Ball
+from .cameras import eye_point
 from .field import SUN, build_field
 from .figures import Figures, joint_kind
 from .pose_source import PoseSource, pose_source_for
 from .shadows import BODY_HALF_WIDTH_M, BlobShadows
 
 BALL_VELOCITY_DT = 0.05
+BALL_IN_HAND_M = 0.45  # the ball within this of one of the QB's hands is in his hands
+HAND_JOINTS = ("l_hand", "r_hand", "l_wrist", "r_wrist")
 
 
 @dataclass
@@ -41,23 +44,44 @@ class PlayScene:
     ball_pos: np.ndarray | None = None
     t: float | None = None
     _shadow_width: np.ndarray | None = None
+    qb_shift: np.ndarray | None = None  # world x, y metres the QB was moved by on the last update (`qb_at`)
 
     @property
     def joint_names(self):
         return self.poses.joint_names
 
-    def update(self, t: float) -> np.ndarray:
-        """Pose every player and the ball at play time `t`; returns the joints drawn."""
+    def update(self, t: float, qb_at=None) -> np.ndarray:
+        """Pose every player and the ball at play time `t`; returns the joints drawn. `qb_at` (world x, y metres):
+        the QB's figure stands with his eyes there instead (a headset trainee's tracked head), the ball too while
+        it is in his hands."""
         self.t = float(t)
         self.joints = np.asarray(self.poses.joints_at(t), np.float32)
-        self.figures.update(self.joints)
         b = np.asarray(self.poses.ball_at(t), np.float32)
         b2 = np.asarray(self.poses.ball_at(t + BALL_VELOCITY_DT), np.float32)
+        self.qb_shift = np.zeros(2, np.float32)
+        if qb_at is not None and self.qb is not None and np.all(np.isfinite(self.joints[self.qb])):
+            b, b2 = self._move_qb(np.asarray(qb_at, np.float32)[:2], b, b2)
+        self.figures.update(self.joints)
         self.ball_pos = b
         self.ball.update(b, (b2 - b) / BALL_VELOCITY_DT)
         if self.shadows is not None:
             self._update_shadows(b)
         return self.joints
+
+    def _move_qb(self, at: np.ndarray, b: np.ndarray, b2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Shift the QB's joints so his eyes are over `at`, and the ball with him while it is in his hands."""
+        names = list(self.joint_names)
+        q = self.joints[self.qb]
+        self.qb_shift = (at - eye_point(q, names)[:2]).astype(np.float32)
+        hands = q[[names.index(n) for n in HAND_JOINTS if n in names]]
+        held = len(hands) and np.all(np.isfinite(b)) and \
+            float(np.min(np.linalg.norm(hands - b[None, :], axis=1))) < BALL_IN_HAND_M
+        self.joints[self.qb, :, :2] += self.qb_shift
+        if held:
+            b, b2 = b.copy(), b2.copy()
+            b[:2] += self.qb_shift
+            b2[:2] += self.qb_shift
+        return b, b2
 
     def _update_shadows(self, ball: np.ndarray) -> None:
         """Every player with a pose casts a shadow, the first-person QB too (his figure hidden, not his shadow)."""

@@ -134,3 +134,33 @@ def pose_source_for(play: Play) -> PoseSource:
     """Motion's skeletons for `play` (`replay.motion.build_motion`)."""
     from replay.motion import build_motion
     return build_motion(play)
+
+
+class SplicedPoses:
+    """One pose source until `t_split`, another after it, the joints blended over `blend_s` seconds (eased from
+    the first source's to the second's), so a play that changes at `t_split` (the trainee's throw)
+    shows no jump where the second source was synthesised on its own."""
+
+    def __init__(self, before: PoseSource, after: PoseSource, t_split: float, blend_s: float):
+        self.before, self.after = before, after
+        self.t_split, self.blend_s = float(t_split), max(float(blend_s), 1e-6)
+        self.joint_names, self.parents = after.joint_names, after.parents
+
+    def _weight(self, t: float) -> float:
+        u = min(max((float(t) - self.t_split) / self.blend_s, 0.0), 1.0)
+        return u * u * (3.0 - 2.0 * u)
+
+    def _mix(self, a: np.ndarray, b: np.ndarray, w: float) -> np.ndarray:
+        out = (1.0 - w) * a + w * b
+        return np.where(np.isfinite(a), out, b).astype(np.float32)  # a player only the second source tracks
+
+    def joints_at(self, t: float) -> np.ndarray:
+        if t < self.t_split:
+            return self.before.joints_at(t)
+        w = self._weight(t)
+        b = np.asarray(self.after.joints_at(t), np.float32)
+        return b if w >= 1.0 else self._mix(np.asarray(self.before.joints_at(t), np.float32), b, w)
+
+    def ball_at(self, t: float) -> np.ndarray:
+        """The ball is the second source's from `t_split` (released there, it must not lag)."""
+        return self.before.ball_at(t) if t < self.t_split else self.after.ball_at(t)

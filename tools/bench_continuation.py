@@ -3,8 +3,10 @@
 Prints the model's cost per display frame for the 21 players it moves (advance by one frame, then sample the
 positions; target <= 0.3 ms), its worst frame (the one that re-anchors the learned plan), and next to them the
 cost of sampling the recorded play at one instant (timebase.sample_tracks, the baseline measured in the same run).
-With a store it also runs an offscreen training rep with a throw (the model active from the throw on) and one
-where the trainee holds the ball past the real release, and prints their frame rates (fixed 60 fps play clock).
+With a store it also runs an offscreen training rep with a throw (the model active from the throw on) and prints
+its frame rates before and after the throw (fixed 60 fps play clock), the pause at the throw and the worst frame
+within AROUND_THROW_S of it next to a typical frame before it (the thrown play's skeletons are synthesised on a
+short window and eased in: `engine.training.loop.Rep.swap_play`; a whole play's took ~0.5-1 s).
 
     QBVR_SHARED_DATA=../shared/data python tools/bench_continuation.py [--store DIR] [--play KEY] [--fps 90]
 """
@@ -23,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from replay.continuation import Continuation, default_params  # noqa: E402
 from replay.roles import release_time  # noqa: E402
 from replay.timebase import sample_tracks  # noqa: E402
+
+AROUND_THROW_S = 0.5  # s either side of the throw in which the worst frame is taken
 
 
 def load_play(store: str | None, key: str | None):
@@ -103,8 +107,15 @@ def training_fps(play) -> None:
 
     def fps(m: np.ndarray) -> float:
         return (m.sum() - 1) / (w[m][-1] - w[m][0]) if m.sum() > 1 else float("nan")
+    dt = np.diff(w) * 1e3
+    near = np.abs(t[1:] - t_throw) <= AROUND_THROW_S + 1e-9  # frame intervals ending within the window
+    worst = float(dt[near].max()) if near.any() else float("nan")
+    typical = float(np.median(dt[t[1:] < t_throw - AROUND_THROW_S])) if (t[1:] < t_throw - AROUND_THROW_S).any() \
+        else float("nan")
     print(f"  training rep with a throw at {t_throw} s: {fps(pre):.0f} fps on the recording, {fps(post):.0f} fps "
           f"with the model active (ball in flight), {gap * 1e3:.0f} ms at the throw (model + skeleton rebuild)")
+    print(f"  worst frame within {AROUND_THROW_S:g} s of the throw: {worst:.0f} ms (typical frame before it "
+          f"{typical:.1f} ms, ratio {worst / typical:.1f}x)")
 
 
 if __name__ == "__main__":

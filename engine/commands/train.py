@@ -27,10 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Stand at the real quarterback's eyes and play the rep from a few seconds before "
                        "the snap. Throw by clicking a receiver or pressing the number shown above him (desktop), "
                        "with the arm or the trigger (headset, --throw), or by script (--trainee scripted:SPEC). "
-                       "Hold the ball until the real pressure arrives and it is a sack. In a headset, between reps a "
-                       "panel shows the last result: pull the trigger when set (that stance becomes the QB's spot); "
-                       "the menu button (A on Index) pauses. Writes a session directory (append-only stream, "
-                       "summary.json) and its report.",
+                       "Hold the ball until the real pressure arrives and it is a sack. After each rep a result "
+                       "screen (outcome, decision time, CP against the best and the real QB's choice) and an instant "
+                       "replay of the last 3 s from above (space or a click skips it; in a headset the trigger or the "
+                       "menu button). In a headset you stand on the real QB's spot at the snap (only your head moves "
+                       "you); between reps a panel shows the last result: pull the trigger when set (that stance "
+                       "becomes the QB's spot); the menu button (A on Index) pauses. Writes a session directory "
+                       "(append-only stream, summary.json) and its report.",
                        epilog="SPEC: comma-separated WHO@T (look at WHO from T s after the snap) and throw=WHO@T; WHO "
                        "is a receiver key 1-9, #JERSEY, id:NFLID, downfield, rush or pocket. Example: "
                        "qbvr train 2018092311:141 --backend offscreen --trainee scripted:1@0.3,2@0.8,throw=2@2.4")

@@ -52,11 +52,12 @@ def departure_play(play: Play, seed: int) -> tuple[Play, float | None]:
     return continued_play(play, cont), t_rel
 
 
-def catch_point(play: Play, t: float, col: int, qb: int) -> tuple[np.ndarray, float]:
-    """Where and when a ball thrown at `t` by column `qb` meets column `col` on his projected path (the
-    play's tracks), with the air time of real throws (a fixed point, solved by iteration)."""
+def catch_point(play: Play, t: float, col: int, qb: int, origin=None) -> tuple[np.ndarray, float]:
+    """Where and when a ball thrown at `t` by column `qb` (from `origin`, yd, when given: a headset trainee's
+    spot) meets column `col` on his projected path (the play's tracks), with the air time of real throws (a
+    fixed point, solved by iteration)."""
     tr = sample_tracks(play, np.array([t]))
-    q = np.array([tr.x[0, qb], tr.y[0, qb]])
+    q = np.array([tr.x[0, qb], tr.y[0, qb]]) if origin is None else np.asarray(origin, np.float64)[:2]
     c = np.array([tr.x[0, col], tr.y[0, col]])
     t_arr = t
     for _ in range(CATCH_ITERATIONS):
@@ -69,11 +70,16 @@ def catch_point(play: Play, t: float, col: int, qb: int) -> tuple[np.ndarray, fl
     return c, t_arr
 
 
-def thrown_play(shown: Play, t: float, nfl_id: int, seed: int, cp: float) -> tuple[Play, ThrowResult]:
-    """The play after the trainee's throw at `t` to `nfl_id` (from the play he was shown), and its outcome."""
+def thrown_play(shown: Play, t: float, nfl_id: int, seed: int, cp: float, *,
+                qb_xy=None) -> tuple[Play, ThrowResult]:
+    """The play after the trainee's throw at `t` to `nfl_id` (from the play he was shown), and its outcome.
+    `qb_xy` (yd): where the trainee threw from when it is not the QB's track (a headset trainee stands where
+    he stands): the ball leaves from there and the QB stays there."""
     cont = Continuation(shown, t, seed=seed + 1)
+    if qb_xy is not None:
+        cont.set_qb(qb_xy, now=True)
     col = shown.roster.index_of(int(nfl_id))
-    catch, t_arr = catch_point(shown, t, col, cont.qb)
+    catch, t_arr = catch_point(shown, t, col, cont.qb, None if qb_xy is None else cont.qb_pos)
     t_arr = t + max(round((t_arr - t) / cont.p.dt), 1) * cont.p.dt  # on the model's grid
     cont.throw(col, catch, t_arr)
     cont.advance_to(t_arr + AFTER_ARRIVAL_S)

@@ -42,6 +42,7 @@ from .scoring import RepClock, rep_clock
 from .session.records import (
     ButtonPress,
     FrameSample,
+    InstantReplay,
     ModelTracks,
     ReceiverEntry,
     RepEvent,
@@ -59,6 +60,9 @@ REPLAY_S = 3.0  # s of instant replay after a rep
 REPLAY_FPS = 30.0
 REPLAY_HINT = "instant replay - space skips"
 DESKTOP_FOV_H = 90.0
+SYNTH_MARGIN_S = 1.0  # s of tracks before a throw the thrown play's skeletons are synthesised from
+BLEND_S = 0.3  # s over which the skeletons after a throw ease in from those on screen
+REPLAY_CAMERA = "all22"
 
 
 @dataclass
@@ -107,6 +111,20 @@ def result_text(play: Play, rep: RepInfo, end: RepEnd) -> str:
             + ("  (the best)" if best == nid else f"  (best: {key.get(best, '?')}, {cps[best]:.2f})"))
 
 
+def real_qb_text(recorded: Play, rep: RepInfo) -> str:
+    """The result screen's line on what the real QB did on the recording (`engine.training.scoring.real_qb`)."""
+    from engine.cp import cp_at
+
+    from .scoring import real_qb
+    real = real_qb(recorded, cp_at)
+    if real["release_t"] is None:
+        return "real QB: sacked" if real["sacked"] else "real QB: no throw"
+    key = {r.nfl_id: r.key for r in rep.receivers}
+    who = key.get(real["target"], "?") if real["target"] is not None else "?"
+    cp = "" if real["cp"] is None else f": CP {real['cp']:.2f}"
+    return f"real QB: threw to {who} at {real['release_t']:.2f} s{cp}"
+
+
 def rep_setup(play: Play, lead_s: float = DEFAULT_LEAD_S, joint_names=None) -> tuple[RepInfo, RepClock]:
     """The rep's quarterback, keyed receivers and clock (start, pressure, stop), before anything is drawn."""
     from engine.cp.timeline import context_for
@@ -148,6 +166,7 @@ class Rep:
         self.frames = 0
         self.snapped = False
         self.next_label: str | None = None  # what the next rep is, shown between reps (None: the last rep)
+        self.result = ""  # the result screen's text, once shown
 
     # ------------------------------------------------------------ setup
 
@@ -294,8 +313,8 @@ class Rep:
             return None
         from engine.cp import cp_at
         cp = cp_at(self.play, float(end.t)).get(int(end.nfl_id), float("nan"))
-        thrown, res = thrown_play(self.play, float(end.t), int(end.nfl_id), self.seed, cp)
-        self.swap_play(thrown)
+        thrown, res = thrown_play(self.play, float(end.t), int(end.nfl_id), self.seed, cp, qb_xy=self._thrower_xy())
+        self.swap_play(thrown, float(end.t))
         stop = res.t_arrive + AFTER_ARRIVAL_S
         who = player_label(self._label_row(res.nfl_id))
         while not self.renderer.backend.should_close():
@@ -318,12 +337,25 @@ class Rep:
         i = r.index_of(int(nfl_id))
         return {"name": r.name[i], "position": r.position[i], "jersey": int(r.jersey[i])}
 
-    def swap_play(self, play: Play) -> None:
-        """Show `play` from now on: the same players and field (the model's continuation of the play on screen),
-        so only the skeletons and the ball are rebuilt, from its tracks as from a recording."""
-        from scenes.pose_source import pose_source_for
+    def _thrower_xy(self) -> np.ndarray | None:
+        """Where a headset trainee threw from (yd): the QB's track moved to where he stands (None elsewhere)."""
+        sc = self.view.scene
+        if not self.tracked or sc.qb is None or sc.qb_shift is None or sc.t is None:
+            return None
+        from replay.timebase import sample_tracks
+        tr = sample_tracks(self.play, np.array([sc.t]))
+        return np.array([tr.x[0, sc.qb], tr.y[0, sc.qb]]) + sc.qb_shift / YARD
+
+    def swap_play(self, play: Play, t_split: float) -> None:
+        """Show `play` from `t_split` on: the same players and field (the model's continuation of the play on
+        screen), so only the skeletons and the ball change. They are synthesised from its tracks as from a
+        recording, on a short window (`SYNTH_MARGIN_S` before `t_split` to its end: a whole play's skeletons
+        took ~0.5-1 s, a visible pause at the throw), and eased in from the skeletons on screen over `BLEND_S`."""
+        from replay.transform import window_play
+        from scenes.pose_source import SplicedPoses, pose_source_for
+        after = pose_source_for(window_play(play, t_split - SYNTH_MARGIN_S))
         self.play = play
-        self.view.scene.poses = pose_source_for(play)
+        self.view.scene.poses = SplicedPoses(self.view.scene.poses, after, t_split, BLEND_S)
         self.view.scene.play = play
 
     def record_outcome(self, end: RepEnd, res: ThrowResult | None) -> None:
@@ -345,23 +377,28 @@ class Rep:
 
     # ------------------------------------------------------------ after the frames
 
-    def hold_result(self, end: RepEnd, hold_s: float, res: ThrowResult | None = None) -> None:
-        """Show the outcome on the overlay for `hold_s` seconds (a desktop trainee reads it before the next rep);
-        a trainee with its own `between_reps(result, next_rep)` (the headset's) runs that instead."""
-        between = getattr(self.trainee, "between_reps", None)
-        if between is not None and end.name != "quit":
-            text = result_text(self.play, self.info, end)
-            if res is not None:
-                text = outcome_text(res, player_label(self._label_row(res.nfl_id))) + "\n" + text
-            between(text, self.next_label)
-            return
-        if self.overlay is None or hold_s <= 0 or end.name == "quit" or self.tracked:
-            return
-        renderer = self.renderer
+    def result_screen_text(self, end: RepEnd, res: ThrowResult | None) -> str:
+        """The result screen (desktop overlay and headset panel alike): the outcome, the decision time and CP
+        against the best available, and what the real QB did."""
         text = result_text(self.play, self.info, end)
         if res is not None:
             text = outcome_text(res, player_label(self._label_row(res.nfl_id))) + "\n" + text
-        self.overlay.show_result(text, real=self.play.meta.description)
+        return text + "\n" + real_qb_text(self.plan.play, self.info)
+
+    def hold_result(self, end: RepEnd, hold_s: float, res: ThrowResult | None = None) -> None:
+        """Show the result screen for `hold_s` seconds (a trainee reads it before the replay and the next rep):
+        on the overlay, or through the trainee's own `show_result(text, seconds)` (the headset's panel)."""
+        if end.name == "quit" or hold_s <= 0:
+            return
+        self.result = self.result_screen_text(end, res)
+        show = getattr(self.trainee, "show_result", None)
+        if show is not None:
+            show(self.result, hold_s)
+            return
+        if self.overlay is None or self.tracked:
+            return
+        renderer = self.renderer
+        self.overlay.show_result(self.result, real=self.play.meta.description)
         w_end = time.monotonic() + hold_s
         while time.monotonic() < w_end and not renderer.backend.should_close():
             self.overlay.resize(renderer.aspect)
@@ -369,26 +406,59 @@ class Rep:
             time.sleep(1 / 60)
 
     def instant_replay(self, end: RepEnd, res: ThrowResult | None, hold_s: float) -> None:
-        """The last REPLAY_S seconds of the rep again from the overhead (all-22) camera, with the ball's flight;
-        a desktop trainee skips it with space or a click. At human pace when a human reads the result
-        (`hold_s` >= 1 s), else as fast as it renders (scripted runs)."""
-        if self.overlay is None or end.name == "quit" or end.t is None or self.tracked:
+        """The last REPLAY_S seconds of the rep again from the overhead (all-22) camera, with the ball's flight.
+        Frames come from the trainee's `replay_ticks(seconds)` when it has one (the headset: one per display
+        frame, the trigger or the menu button skips, the view from above), else at REPLAY_FPS on the overlay
+        (space or a click skips; at human pace when a human reads the result, `hold_s` >= 1 s, else as fast as
+        it renders). Recorded: a "replay" event when it starts, an `InstantReplay` record when it ends."""
+        ticks = getattr(self.trainee, "replay_ticks", None)
+        if end.name == "quit" or end.t is None or (ticks is None and (self.overlay is None or self.tracked)):
             return
         from engine.app import update_frame
         t1 = res.t_arrive + AFTER_ARRIVAL_S if res is not None else float(end.t)
         t0 = max(t1 - REPLAY_S, self.clock_info.start)
-        self.view.set_camera("all22")
-        self.overlay.show_hint(REPLAY_HINT)
-        keys = getattr(self.trainee, "keys", None)
-        for t in np.arange(t0, t1 + 1e-9, 1.0 / REPLAY_FPS):
-            if self.renderer.backend.should_close() or (
-                    keys is not None and any(e in ("space", "mouse1") for e in keys.poll())):
-                break
-            update_frame(self.view, float(t))
-            self.draw(float(t))
-            if hold_s >= 1.0:
-                time.sleep(1.0 / REPLAY_FPS)
+        w = self.writer
+        w.write(RepEvent(self.index, "replay", t0, w.wall()))
+        w.flush()
+        if ticks is None:
+            self.overlay.show_hint(REPLAY_HINT)
+            ticks = self._overlay_ticks(hold_s)
+        self.view.set_camera(REPLAY_CAMERA)
+        frames, shown = 0, 0.0
+        for dt in ticks(t1 - t0):
+            shown = float(dt)
+            update_frame(self.view, t0 + shown)
+            self.draw(t0 + shown)
+            frames += 1
         self.view.set_camera("qb")
+        if self.tracked:
+            update_frame(self.view, t1)  # back on the trainee's spot for the fade out
+        how = "closed" if self.renderer.backend.should_close() else "played" if shown >= t1 - t0 - 1e-6 \
+            else "skipped"
+        w.write(InstantReplay(self.index, self.result, t0, t0 + shown, frames, REPLAY_CAMERA, how,
+                              w.wall()))
+        w.flush()
+
+    def _overlay_ticks(self, hold_s: float) -> Callable[[float], Any]:
+        """Replay times on a window or offscreen: REPLAY_FPS steps, space or a click skips."""
+        keys = getattr(self.trainee, "keys", None)
+
+        def ticks(seconds: float):
+            n = int(np.ceil(seconds * REPLAY_FPS - 1e-9))
+            for k in range(n + 1):
+                if self.renderer.backend.should_close() or (
+                        keys is not None and any(e in ("space", "mouse1") for e in keys.poll())):
+                    return
+                yield min(k / REPLAY_FPS, seconds)
+                if hold_s >= 1.0:
+                    time.sleep(1.0 / REPLAY_FPS)
+        return ticks
+
+    def between_reps(self, end: RepEnd, res: ThrowResult | None) -> None:
+        """The trainee's own interlude before the next rep (the headset's: fade out, ready panel, recentre)."""
+        between = getattr(self.trainee, "between_reps", None)
+        if between is not None and end.name != "quit":
+            between(self.result or self.result_screen_text(end, res), self.next_label)
 
     def teardown(self) -> None:
         """Remove what setup added to the scene (also after a failed setup)."""
@@ -425,6 +495,7 @@ def run_rep(rep_index: int, plan: RepPlan, renderer, trainee: Trainee, writer: S
         rep.hold_result(end, hold_s, res)
         if hold_s > 0:
             rep.instant_replay(end, res, hold_s)
+        rep.between_reps(end, res)
     finally:
         clock.abandon()
         rep.teardown()

@@ -214,7 +214,9 @@ class HeadsetBackend:
             self._submit(self._views)
 
     def head_pose(self) -> Pose | None:
-        return self.last.head if self.last is not None else None
+        """The head of the frame being prepared (waited for, not yet drawn), else of the last one drawn."""
+        f = self.frame or self.last
+        return f.head if f is not None else None
 
     def should_close(self) -> bool:
         win = self.window

@@ -27,7 +27,7 @@ THROW_MODES = ("motion", "trigger")
 
 class HeadsetTrainee(Trainee):
     """A `engine.training.trainee.Trainee` driven by a headset (real or scripted) through `HeadsetBackend`; no
-    crosshair (the controller aims) and no result hold yet (the rep's outcome is not drawn in the headset)."""
+    crosshair (the controller aims); after a rep its flow shows the result panel and the instant replay."""
 
     name = "headset"
 
@@ -83,6 +83,20 @@ class HeadsetTrainee(Trainee):
             self._inputs.append("pause" if self.backend.user_paused else "resume")
         out, self._inputs = self._inputs, []
         return out
+
+    @property
+    def result_hold_s(self) -> float:
+        """Seconds the result panel stays up after a rep (0 without a flow: no result screen, no replay)."""
+        from .flow import RESULT_S
+        return RESULT_S if self.flow is not None else 0.0
+
+    def show_result(self, text: str, seconds: float) -> bool:
+        """The result panel in the headset (`engine.xr.flow.HeadsetFlow.show_result`)."""
+        return self.flow.show_result(text, seconds) if self.flow is not None else True
+
+    def replay_ticks(self, seconds: float):
+        """The instant replay's display frames (`engine.xr.flow.HeadsetFlow.replay_ticks`)."""
+        return self.flow.replay_ticks(seconds) if self.flow is not None else iter(())
 
     def between_reps(self, result: str, next_rep: str | None) -> bool:
         """The headset between reps (fade out, ready panel, recentre, fade in); False when the session closed."""

@@ -86,11 +86,15 @@ class Continuation:
         """Time (s from the snap) of the latest model state."""
         return float(self._t[self._n - 1])
 
-    def set_qb(self, xy: np.ndarray, vel: np.ndarray | None = None) -> None:
-        """Where the trainee's QB is now (yd) and how he moves (yd/s); the rush pursues him."""
+    def set_qb(self, xy: np.ndarray, vel: np.ndarray | None = None, *, now: bool = False) -> None:
+        """Where the trainee's QB is now (yd) and how he moves (yd/s); the rush pursues him. `now`: the latest
+        state is his too (a throw made now leaves from there)."""
         self.qb_pos = np.asarray(xy, np.float64)[:2].copy()
         self.qb_vel = np.zeros(2) if vel is None else np.asarray(vel, np.float64)[:2].copy()
         self._qb_driven = True
+        if now:
+            self._pos[self._n - 1, self.qb] = self.qb_pos
+            self._vel[self._n - 1, self.qb] = self.qb_vel
 
     def advance(self, dt: float) -> None:
         """Move the model on by `dt` seconds (whole grid steps are taken until the grid reaches the new time)."""

@@ -5,7 +5,9 @@
     FrameSample    one rendered frame: play and wall time, eye, gaze and head directions, what the gaze hit
     ButtonPress    a key or button the trainee pressed (desktop)
     Throw          the trainee threw: to whom and how
-    RepEvent       a rep event: snap, throw, sack, no_throw, quit
+    RepEvent       a rep event: snap, throw, sack, no_throw, quit; "replay" when the instant replay starts
+    RepOutcome     what the rep's play came to; ModelTracks the continuation model's tracks the trainee saw
+    InstantReplay  the result screen and the instant replay after a rep: text, play times, frames, how it ended
     SessionEnd     the session closed cleanly
 
 Times: `play_t` is play time (seconds from the snap), `wall_t` seconds since the session started.
@@ -361,6 +363,33 @@ class ModelTracks(_Record):
                 self.nfl_ids], "x": _vec(self.x, 3), "y": _vec(self.y, 3), "wall_t": _r(self.wall_t)}
 
 
+REPLAY_ENDS = ("played", "skipped", "closed")
+
+
+@dataclass
+class InstantReplay(_Record):
+    """The result screen and the instant replay after rep `rep`: the result text shown (desktop overlay or headset
+    panel), the play times replayed (`play_t0` to `play_t1`, the last one shown), the frames drawn, the camera,
+    and how it ended (`REPLAY_ENDS`: played to the end, skipped by the trainee, or the display closed)."""
+
+    TYPE: ClassVar[str] = "instant_replay"
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"wall_t"})
+
+    rep: int
+    result: str
+    play_t0: float
+    play_t1: float
+    frames: int
+    camera: str
+    ended: str
+    wall_t: float = 0.0
+
+    def to_record(self) -> dict[str, Any]:
+        return {"record": self.TYPE, "rep": self.rep, "result": self.result, "play_t0": _r(self.play_t0, 5),
+                "play_t1": _r(self.play_t1, 5), "frames": int(self.frames), "camera": self.camera,
+                "ended": self.ended, "wall_t": _r(self.wall_t)}
+
+
 @dataclass
 class SessionEnd(_Record):
     """The last record of a session that closed cleanly."""
@@ -376,9 +405,10 @@ class SessionEnd(_Record):
 
 
 Record = Union[SessionHeader, RepStart, FrameSample, ButtonPress, Throw, RepEvent, RepOutcome, ModelTracks,
-               SessionEnd]
+               InstantReplay, SessionEnd]
 RECORD_TYPES: dict[str, type] = {c.TYPE: c for c in (SessionHeader, RepStart, FrameSample, ButtonPress, Throw,
-                                                      RepEvent, RepOutcome, ModelTracks, SessionEnd)}
+                                                      RepEvent, RepOutcome, ModelTracks, InstantReplay,
+                                                      SessionEnd)}
 _V1_KINDS: dict[str, type] = {"session": SessionHeader, "rep": RepStart, "f": FrameSample, "ev": RepEvent,
                               "end": SessionEnd}
 

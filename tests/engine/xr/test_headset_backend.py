@@ -248,7 +248,8 @@ def test_looking_down_in_the_headset_shows_grass_not_the_qbs_body(tiny_play):
         def centre():
             run_headset_loop(be, lambda f: update_frame(view, snap) or True, r.render, max_frames=1)
             c = be.driver.eye_image(0)[24:40, 24:40].astype(int)
-            return ((c[..., 1] > c[..., 0] + 20) & (c[..., 1] > c[..., 2] + 10)).mean()
+            line = c.min(axis=-1) > 200  # the rig stands on the QB's spot at the snap, on a yard line here
+            return (((c[..., 1] > c[..., 0] + 20) & (c[..., 1] > c[..., 2] + 10)) | line).mean()
         hidden = centre()
         view.scene.figures.set_hidden(None)
         shown = centre()
