@@ -61,22 +61,6 @@ def real_pass_play(real_store) -> Play:
     return real_store.load("2018092311:141")
 
 
-class TwentyHz:
-    """A frame clock of 0.05 s per frame (the FrameClock protocol): short scripted sessions."""
-
-    fps = 20.0
-
-    def start(self, t0: float) -> None:
-        self.t = t0
-
-    def next(self) -> float:
-        self.t = round(self.t + 0.05, 6)
-        return self.t
-
-    def abandon(self) -> None:
-        pass
-
-
 # looks at receiver 1 then 2, throws to 1 at 2.4 s (the real QB threw to 2 at 3.2 s)
 REAL_SESSION_SPEC = "1@0.3,2@0.8,throw=1@2.4"
 
@@ -84,12 +68,14 @@ REAL_SESSION_SPEC = "1@0.3,2@0.8,throw=1@2.4"
 @pytest.fixture(scope="session")
 def real_session(real_store, tmp_path_factory) -> Path:
     """The folder of a scripted offscreen training session of one rep of 2018092311:141 (REAL_SESSION_SPEC)."""
+    from engine.training.clock import FixedStepClock
     from engine.training.launch import open_session
     from engine.training.loop import RepPlan, run_session
     out = tmp_path_factory.mktemp("sessions") / "drill1"
     play = real_store.load("2018092311:141")
     with open_session("offscreen", trainee=f"scripted:{REAL_SESSION_SPEC}", size=(64, 36)) as session:
-        run_session([RepPlan(play.key, play, lead_s=0.5)], session.renderer, session.trainee, out, clock=TwentyHz())
+        run_session([RepPlan(play.key, play, lead_s=0.5)], session.renderer, session.trainee, out,
+                    clock=FixedStepClock(20))
     return out
 
 
