@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine.outcome import OUTCOMES
+from engine.training.clock import FixedStepClock
 from engine.training.consequences import departure_play, thrown_play
 from engine.training.launch import open_session
 from engine.training.loop import RepPlan, run_session
@@ -15,22 +16,6 @@ from engine.training.session.stream import read_stream, read_summary
 from replay.roles import release_time
 
 KEY = "2018092311:141"
-
-
-class _Steps:
-    """0.05 s per frame (the FrameClock protocol)."""
-
-    fps = 20.0
-
-    def start(self, t0: float) -> None:
-        self.t = t0
-
-    def next(self) -> float:
-        self.t = round(self.t + 0.05, 6)
-        return self.t
-
-    def abandon(self) -> None:
-        pass
 
 
 def test_the_shown_play_is_the_recording_until_the_real_release_then_the_model(real_pass_play):
@@ -82,7 +67,7 @@ def test_the_ball_is_seen_in_flight_and_the_same_seed_replays_identically(real_s
     for name in ("a", "b"):
         with open_session("offscreen", trainee=f"scripted:{spec}", size=(320, 180)) as session:
             res = run_session([RepPlan(KEY, play, lead_s=0.5)], session.renderer, session.trainee, tmp_path / name,
-                              clock=_Steps(), after_render=lambda rep, t, s=session: after(rep, t, s))
+                              clock=FixedStepClock(20), after_render=lambda rep, t, s=session: after(rep, t, s))
         outs.append(res)
     assert diffs and max(diffs) > 4, diffs  # the ball covers pixels of the picture during its flight
     a, b = (read_stream(tmp_path / n) for n in ("a", "b"))
@@ -102,7 +87,7 @@ def test_holding_the_ball_past_the_real_release_the_rush_keeps_coming(real_store
     play = real_store.load(KEY)
     with open_session("offscreen", trainee="scripted:2@0.5", size=(64, 36)) as session:
         res = run_session([RepPlan(KEY, play, lead_s=0.3)], session.renderer, session.trainee, tmp_path / "s",
-                          clock=_Steps())
+                          clock=FixedStepClock(20))
     rep = res.summary["reps"][0]
     assert rep["score"]["outcome"] in ("sack", "no_throw")
     assert rep["end_t"] > release_time(play)  # the rep went on past the real release
@@ -125,7 +110,7 @@ def test_the_result_screen_is_followed_by_an_overhead_instant_replay_of_the_ball
             ball = r.scene.find("**/ball")
             frames.append((t, float(r.rig.get_pos()[2]), REPLAY_HINT in texts, ball.get_pos()))
         res = run_session([RepPlan(KEY, play, lead_s=0.5)], session.renderer, session.trainee, tmp_path / "s",
-                          clock=_Steps(), after_render=after, hold_s=0.05)
+                          clock=FixedStepClock(20), after_render=after, hold_s=0.05)
     t_arr = res.summary["reps"][0]["score"]["ball"]["t_arrive"]
     replay = [f for f in frames if f[2]]
     assert replay, "no instant replay frames"
